@@ -1,0 +1,122 @@
+"""Command line: ``spro-finder COMMAND``.
+
+Commands: init (create the store with the demo directory), nearest (find sites from a
+commune or a position), info (the served dataset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import config as config_mod
+from . import geography, query
+from .engine import Engine
+from .errors import FinderError
+from .store import Store
+
+
+def _paths(args) -> tuple[Path, Path]:
+    import os
+
+    instance = Path(os.environ.get("SPRO_INSTANCE_PATH") or config_mod.ROOT / "instance")
+    db = Path(args.database or os.environ.get("SPRO_DATABASE") or instance / "spro.sqlite3")
+    return db, Path(config_mod.DEFAULTS["DEMO_DIRECTORY"])
+
+
+def cmd_init(args) -> int:
+    db, demo = _paths(args)
+    loaded = Store(db).initialise(demo)
+    print(f"Base {db} : " + ("annuaire de démonstration chargé." if loaded else "déjà initialisée."))
+    return 0
+
+
+def _engine(args) -> Engine:
+    db, demo = _paths(args)
+    store = Store(db)
+    store.initialise(demo)
+    return Engine(store.load(), geography.load())
+
+
+def cmd_nearest(args) -> int:
+    engine = _engine(args)
+    raw = query.Args()
+    for key in ("commune", "lat", "lon", "age", "status", "qualification", "level", "mode", "limit", "max_km",
+                "territory"):
+        value = getattr(args, key)
+        if value is not None:
+            raw[key] = [str(value)]
+    if args.network:
+        raw["network"] = args.network
+    if args.accessible:
+        raw["accessible"] = ["true"]
+    origin_q = query.parse_origin(raw)
+    criteria = query.parse_criteria(raw)
+    limit = query.parse_limit(raw)
+    max_km = query.parse_max_km(raw)
+    origin = (engine.origin_from_commune(origin_q.commune) if origin_q.commune
+              else engine.origin_from_point(origin_q.lat, origin_q.lon))
+    results = engine.nearest(origin, criteria, limit, max_km)
+    where = origin.commune.name if origin.commune else f"{origin.lat:.5f}, {origin.lon:.5f}"
+    print(f"Origine : {where} — {len(results)} lieu(x) d'accueil")
+    rows = [("#", "km", "Lieu", "Réseau", "Commune", "Compétent")]
+    for i, r in enumerate(results, 1):
+        s = r.site
+        commune = engine.geo.communes.get(s.commune)
+        comp = {True: "oui", False: "non", None: "—"}[r.in_territory]
+        rows.append((str(i), f"{r.distance_km:.1f}", s.name, engine.structures[s.structure_id].network,
+                     commune.name if commune else s.commune, comp))
+    _table(rows)
+    return 0
+
+
+def cmd_info(args) -> int:
+    engine = _engine(args)
+    d = engine.dataset_json()
+    print(f"Version {d['version']} — {d['structures']} structures, {d['sites']} lieux"
+          + (" (démonstration)" if d["demo"] else ""))
+    return 0
+
+
+def _table(rows) -> None:
+    widths = [min(60, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c[:w].ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="spro-finder", description="Lieux d'accueil du SPRO Auvergne-Rhône-Alpes")
+    p.add_argument("--database", help="fichier SQLite (défaut : instance/spro.sqlite3)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="créer la base et charger l'annuaire de démonstration").set_defaults(func=cmd_init)
+    sub.add_parser("info", help="version servie de l'annuaire").set_defaults(func=cmd_info)
+    n = sub.add_parser("nearest", help="lieux d'accueil les plus proches")
+    n.add_argument("--commune", help="code INSEE de la commune d'origine")
+    n.add_argument("--lat", type=str)
+    n.add_argument("--lon", type=str)
+    n.add_argument("--age", type=str)
+    n.add_argument("--status")
+    n.add_argument("--qualification")
+    n.add_argument("--level", type=str)
+    n.add_argument("--network", action="append")
+    n.add_argument("--mode")
+    n.add_argument("--accessible", action="store_true")
+    n.add_argument("--territory", choices=["only", "all"])
+    n.add_argument("--limit", type=str)
+    n.add_argument("--max-km", dest="max_km", type=str)
+    n.set_defaults(func=cmd_nearest)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except FinderError as err:
+        print(f"Erreur ({err.field or 'entrée'}) : {err.message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Public JSON API v1 and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .. import query, vocab
+from . import state
+
+bp = Blueprint("api", __name__)
+
+GEOJSON = "application/geo+json"
+
+
+def _geojson(body: str):
+    return current_app.response_class(body, mimetype=GEOJSON)
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok", dataset=state().engine.dataset_json())
+
+
+@bp.get("/api/v1/vocabularies")
+def vocabularies():
+    return jsonify(vocab.as_json())
+
+
+@bp.get("/api/v1/sites")
+def sites():
+    engine = state().engine
+    criteria = query.parse_criteria(request.args, departments=engine.geo.departments)
+    return _geojson(engine.sites_json(criteria))
+
+
+@bp.get("/api/v1/sites/nearest")
+def nearest():
+    engine = state().engine
+    args = request.args
+    origin_q = query.parse_origin(args)
+    criteria = query.parse_criteria(args, departments=engine.geo.departments)
+    limit = query.parse_limit(args)
+    max_km = query.parse_max_km(args)
+    if origin_q.commune:
+        origin = engine.origin_from_commune(origin_q.commune)
+    else:
+        origin = engine.origin_from_point(origin_q.lat, origin_q.lon)
+    return _geojson(engine.nearest_json(origin, criteria, limit, max_km))
+
+
+@bp.get("/api/v1/sites/<site_id>")
+def site(site_id: str):
+    return _geojson(state().engine.site_feature_json(site_id))

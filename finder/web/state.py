@@ -1,0 +1,56 @@
+"""What a worker serves: the store, the geography and the engine of the published version.
+
+A worker checks the published version at most every RELOAD_CHECK_SECONDS and swaps
+its engine in one assignment when it changed, so a request sees one version whole.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from .. import geography
+from ..engine import Engine
+from ..store import Store
+
+
+@lru_cache(maxsize=4)
+def _geography(path: str) -> geography.Geography:
+    return geography.load(Path(path))
+
+
+class State:
+    def __init__(self, store: Store, geo: geography.Geography, check_seconds: float):
+        self.store = store
+        self.geo = geo
+        self.check_seconds = check_seconds
+        self._lock = threading.Lock()
+        self._engine = Engine(store.load(), geo)
+        self._checked = time.monotonic()
+
+    @classmethod
+    def from_config(cls, config) -> State:
+        store = Store(config["DATABASE"])
+        store.initialise(Path(config["DEMO_DIRECTORY"]))
+        return cls(store, _geography(config["GEODATA_DIR"]), config["RELOAD_CHECK_SECONDS"])
+
+    @property
+    def engine(self) -> Engine:
+        now = time.monotonic()
+        if now - self._checked >= self.check_seconds:
+            self._checked = now
+            self.refresh()
+        return self._engine
+
+    def refresh(self) -> bool:
+        """Load the published version if it is not the one served; True when swapped."""
+        version = self.store.published_version()
+        if version is None or version == self._engine.info.version:
+            return False
+        with self._lock:
+            if version != self._engine.info.version:
+                self._engine = Engine(self.store.load(version), self.geo)
+                return True
+        return False

@@ -1,0 +1,18 @@
+# Shared by scripts/run and scripts/test: create .venv and install the project when needed.
+# Usage: . scripts/_venv.sh [extra]   (extra: "test" installs the test extra too)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+extra="${1:-}"
+stamp="$VENV/.installed${extra:+-$extra}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "→ création de l'environnement Python (.venv)"
+  "$PY" -m venv "$VENV"
+fi
+if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
+  echo "→ installation des dépendances${extra:+ ($extra)}"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e "$ROOT${extra:+[$extra]}"
+  touch "$stamp"
+fi
