@@ -42,8 +42,19 @@ def _engine(args) -> Engine:
 def cmd_nearest(args) -> int:
     engine = _engine(args)
     raw = query.Args()
-    for key in ("commune", "lat", "lon", "age", "status", "qualification", "level", "mode", "limit", "max_km",
-                "territory"):
+    for key in (
+        "commune",
+        "lat",
+        "lon",
+        "age",
+        "status",
+        "qualification",
+        "level",
+        "mode",
+        "limit",
+        "max_km",
+        "territory",
+    ):
         value = getattr(args, key)
         if value is not None:
             raw[key] = [str(value)]
@@ -55,8 +66,11 @@ def cmd_nearest(args) -> int:
     criteria = query.parse_criteria(raw)
     limit = query.parse_limit(raw)
     max_km = query.parse_max_km(raw)
-    origin = (engine.origin_from_commune(origin_q.commune) if origin_q.commune
-              else engine.origin_from_point(origin_q.lat, origin_q.lon))
+    origin = (
+        engine.origin_from_commune(origin_q.commune)
+        if origin_q.commune
+        else engine.origin_from_point(origin_q.lat, origin_q.lon)
+    )
     results = engine.nearest(origin, criteria, limit, max_km)
     where = origin.commune.name if origin.commune else f"{origin.lat:.5f}, {origin.lon:.5f}"
     print(f"Origine : {where} — {len(results)} lieu(x) d'accueil")
@@ -65,8 +79,16 @@ def cmd_nearest(args) -> int:
         s = r.site
         commune = engine.geo.communes.get(s.commune)
         comp = {True: "oui", False: "non", None: "—"}[r.in_territory]
-        rows.append((str(i), f"{r.distance_km:.1f}", s.name, engine.structures[s.structure_id].network,
-                     commune.name if commune else s.commune, comp))
+        rows.append(
+            (
+                str(i),
+                f"{r.distance_km:.1f}",
+                s.name,
+                engine.structures[s.structure_id].network,
+                commune.name if commune else s.commune,
+                comp,
+            )
+        )
     _table(rows)
     return 0
 
@@ -74,8 +96,10 @@ def cmd_nearest(args) -> int:
 def cmd_info(args) -> int:
     engine = _engine(args)
     d = engine.dataset_json()
-    print(f"Version {d['version']} — {d['structures']} structures, {d['sites']} lieux"
-          + (" (démonstration)" if d["demo"] else ""))
+    print(
+        f"Version {d['version']} — {d['structures']} structures, {d['sites']} lieux"
+        + (" (démonstration)" if d["demo"] else "")
+    )
     return 0
 
 

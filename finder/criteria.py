@@ -39,8 +39,9 @@ class Criteria:
         return out
 
 
-def matches(site: Site, structure: Structure, c: Criteria, site_department: str | None = None,
-            origin_keys: tuple[str, ...] = ()) -> bool:
+def matches(
+    site: Site, structure: Structure, c: Criteria, site_department: str | None = None, origin_keys: tuple[str, ...] = ()
+) -> bool:
     """Whether a site suits the criteria (pure, one site at a time)."""
     if c.age is not None:
         if site.age_min is not None and c.age < site.age_min:

@@ -67,13 +67,17 @@ class Engine:
     def origin_from_commune(self, insee: str) -> Origin:
         c = self.geo.communes.get(insee)
         if c is None:
-            raise InvalidParameter(f"Code commune INSEE inconnu en Auvergne-Rhône-Alpes : « {insee} ».",
-                                   field="commune", code="unknown_commune")
+            raise InvalidParameter(
+                f"Code commune INSEE inconnu en Auvergne-Rhône-Alpes : « {insee} ».",
+                field="commune",
+                code="unknown_commune",
+            )
         return Origin(c.ref_lat, c.ref_lon, c, "commune")
 
     # -- queries -----------------------------------------------------------------
-    def nearest(self, origin: Origin, criteria: Criteria = Criteria(), limit: int = 10,
-                max_km: float | None = None) -> list[Result]:
+    def nearest(
+        self, origin: Origin, criteria: Criteria = Criteria(), limit: int = 10, max_km: float | None = None
+    ) -> list[Result]:
         keys = self.geo.competence_keys(origin.commune.insee if origin.commune else None)
         hits = self.index.nearest(origin.lat, origin.lon, criteria, limit, max_km, keys)
         return [self._result(h, keys) for h in hits]
@@ -96,8 +100,12 @@ class Engine:
 
     # -- JSON ----------------------------------------------------------------------
     def dataset_json(self) -> dict:
-        return {"version": self.info.version, "demo": self.info.demo,
-                "sites": len(self.sites), "structures": len(self.structures)}
+        return {
+            "version": self.info.version,
+            "demo": self.info.demo,
+            "sites": len(self.sites),
+            "structures": len(self.structures),
+        }
 
     def site_feature_json(self, site_id: str) -> str:
         pos = self.positions.get(site_id)
@@ -129,6 +137,10 @@ class Engine:
         if max_km is not None:
             filters["max_km"] = max_km
         filters["limit"] = limit
-        head = {"type": "FeatureCollection", "origin": origin.as_json(), "filters": filters,
-                "dataset": self.dataset_json()}
+        head = {
+            "type": "FeatureCollection",
+            "origin": origin.as_json(),
+            "filters": filters,
+            "dataset": self.dataset_json(),
+        }
         return dumps(head)[:-1] + ',"features":[' + ",".join(parts) + "]}"

@@ -27,7 +27,7 @@ from . import geodesy
 from .criteria import Criteria
 from .model import Site, Structure
 
-SCAN_MAX = 2048  # subsets up to this size are scanned rather than indexed
+SCAN_MAX = 256  # subsets up to this size are scanned: cheaper than any tree
 DENSE_SHARE = 0.25  # subsets above this share of all sites reuse the global tree
 VIEW_CACHE = 256
 
@@ -39,16 +39,13 @@ class Hit:
 
 
 def _tree(xs: np.ndarray, ys: np.ndarray):
+    """R-tree of points (x, y), ids = positions in the arrays; bulk-loaded from numpy."""
     props = rtree_index.Property()
     props.leaf_capacity = 32
     props.fill_factor = 0.9
-
-    def stream():
-        for i in range(len(xs)):
-            x, y = float(xs[i]), float(ys[i])
-            yield i, (x, y, x, y), None
-
-    return rtree_index.Index(stream(), properties=props)
+    ids = np.arange(len(xs), dtype=np.int64)
+    corners = np.column_stack([xs, ys]).astype(float)
+    return rtree_index.Index((ids, corners, corners), properties=props)
 
 
 class _View:
@@ -175,8 +172,17 @@ class SiteIndex:
     def _key(self, c: Criteria, origin_keys: tuple[str, ...]):
         # Ages between two consecutive bounds select the same sites: key on the interval.
         age = None if c.age is None else bisect.bisect_right(self.age_bounds, c.age)
-        return (age, c.status, c.qualification, c.level, c.networks, c.mode, c.accessible,
-                c.department, origin_keys if c.territory_only else None)
+        return (
+            age,
+            c.status,
+            c.qualification,
+            c.level,
+            c.networks,
+            c.mode,
+            c.accessible,
+            c.department,
+            origin_keys if c.territory_only else None,
+        )
 
     def view(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> _View:
         key = self._key(c, origin_keys)
@@ -195,8 +201,15 @@ class SiteIndex:
         return self.view(c, origin_keys).positions
 
     # -- nearest ---------------------------------------------------------------
-    def nearest(self, lat: float, lon: float, c: Criteria = Criteria(), k: int = 10,
-                max_km: float | None = None, origin_keys: tuple[str, ...] = ()) -> list[Hit]:
+    def nearest(
+        self,
+        lat: float,
+        lon: float,
+        c: Criteria = Criteria(),
+        k: int = 10,
+        max_km: float | None = None,
+        origin_keys: tuple[str, ...] = (),
+    ) -> list[Hit]:
         """The k matching sites nearest to (lat, lon) by geodesic distance, nearest first.
 
         Ties are broken by site id. Sites farther than max_km (km) are left out.

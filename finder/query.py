@@ -36,8 +36,9 @@ def single(args, name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        raise InvalidParameter(f"Le paramètre « {name} » ne peut être donné qu'une fois.", field=name,
-                               code="repeated_parameter")
+        raise InvalidParameter(
+            f"Le paramètre « {name} » ne peut être donné qu'une fois.", field=name, code="repeated_parameter"
+        )
     return values[0].strip()
 
 
@@ -74,8 +75,9 @@ def parse_code(args, name: str, allowed) -> str | None:
     if raw is None or raw == "":
         return None
     if raw not in allowed:
-        raise InvalidParameter(f"Valeur inconnue pour « {name} » : « {raw} ».", field=name,
-                               allowed=sorted(allowed), code="unknown_code")
+        raise InvalidParameter(
+            f"Valeur inconnue pour « {name} » : « {raw} ».", field=name, allowed=sorted(allowed), code="unknown_code"
+        )
     return raw
 
 
@@ -88,8 +90,9 @@ def parse_bool(args, name: str) -> bool:
         return True
     if low in FALSE_WORDS:
         return False
-    raise InvalidParameter(f"« {name} » doit valoir true ou false (reçu : « {raw} »).", field=name,
-                           allowed=["true", "false"])
+    raise InvalidParameter(
+        f"« {name} » doit valoir true ou false (reçu : « {raw} »).", field=name, allowed=["true", "false"]
+    )
 
 
 def parse_criteria(args, departments=None) -> Criteria:
@@ -99,8 +102,12 @@ def parse_criteria(args, departments=None) -> Criteria:
     for raw in args.getlist("network"):
         for code in (x.strip() for x in raw.split(",")):
             if code not in vocab.NETWORK_CODES:
-                raise InvalidParameter(f"Réseau inconnu : « {code} ».", field="network",
-                                       allowed=sorted(vocab.NETWORK_CODES), code="unknown_code")
+                raise InvalidParameter(
+                    f"Réseau inconnu : « {code} ».",
+                    field="network",
+                    allowed=sorted(vocab.NETWORK_CODES),
+                    code="unknown_code",
+                )
             networks.append(code)
     territory = parse_code(args, "territory", {"only", "all"})
     return Criteria(
@@ -132,11 +139,15 @@ def parse_origin(args) -> OriginQuery:
         missing = "lon" if lon is None else "lat"
         raise MissingParameter(f"« lat » et « lon » vont ensemble : « {missing} » manque.", field=missing)
     if lat is not None and commune:
-        raise InvalidParameter("Donnez une seule origine : soit « lat » et « lon », soit « commune ».",
-                               field="commune", code="two_origins")
+        raise InvalidParameter(
+            "Donnez une seule origine : soit « lat » et « lon », soit « commune ».", field="commune", code="two_origins"
+        )
     if lat is None and not commune:
-        raise MissingParameter("Une origine est nécessaire : « lat » et « lon », ou « commune » (code INSEE).",
-                               field="lat", code="missing_origin")
+        raise MissingParameter(
+            "Une origine est nécessaire : « lat » et « lon », ou « commune » (code INSEE).",
+            field="lat",
+            code="missing_origin",
+        )
     return OriginQuery(lat, lon, commune)
 
 

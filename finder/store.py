@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS publish_log (
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 class Store:
@@ -90,8 +90,9 @@ class Store:
                 data = json.loads(Path(demo_file).read_text(encoding="utf-8"))
                 structures = [Structure.from_dict(s) for s in data["structures"]]
                 sites = [Site.from_dict(s) for s in data["sites"]]
-                version = self._insert_version(con, structures, sites, bool(data.get("demo")),
-                                               data.get("source", str(demo_file)), "init")
+                version = self._insert_version(
+                    con, structures, sites, bool(data.get("demo")), data.get("source", str(demo_file)), "init"
+                )
                 self._publish(con, version, "init", "Chargement initial de l'annuaire de démonstration")
                 con.execute("COMMIT")
                 return True
@@ -128,8 +129,7 @@ class Store:
             (version, row[0] if row else None, action, now_iso(), author, summary),
         )
 
-    def add_version(self, structures: list[Structure], sites: list[Site], demo: bool, source: str,
-                    author: str) -> int:
+    def add_version(self, structures: list[Structure], sites: list[Site], demo: bool, source: str, author: str) -> int:
         """Store a new (unpublished) version in one transaction; returns its number."""
         with closing(self.connect()) as con:
             con.execute("BEGIN IMMEDIATE")
@@ -187,8 +187,9 @@ class Store:
                     raise StoreError(f"La version {version} n'existe pas.", field="version")
                 structures = {
                     sid: Structure.from_dict(json.loads(data))
-                    for sid, data in con.execute("SELECT id, data FROM structures WHERE version=? ORDER BY id",
-                                                 (version,))
+                    for sid, data in con.execute(
+                        "SELECT id, data FROM structures WHERE version=? ORDER BY id", (version,)
+                    )
                 }
                 sites = [
                     Site.from_dict(json.loads(data))

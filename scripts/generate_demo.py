@@ -30,11 +30,26 @@ STRUCTURES_TOTAL = 566  # SPRO 2023 key figure
 TODAY = "2026-11-01"  # reference date for date_maj (fixed for determinism)
 
 STREETS = [
-    "rue de la République", "avenue Jean Jaurès", "place de la Mairie", "rue Victor Hugo",
-    "boulevard Gambetta", "rue du Marché", "rue des Écoles", "avenue de la Gare",
-    "rue Pasteur", "place du Champ de Foire", "rue de la Liberté", "allée des Tilleuls",
-    "rue Jean Moulin", "avenue du Général de Gaulle", "rue du Stade", "rue des Artisans",
-    "quai des Célestins", "rue de l'Industrie", "chemin des Vignes", "rue Émile Zola",
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "place de la Mairie",
+    "rue Victor Hugo",
+    "boulevard Gambetta",
+    "rue du Marché",
+    "rue des Écoles",
+    "avenue de la Gare",
+    "rue Pasteur",
+    "place du Champ de Foire",
+    "rue de la Liberté",
+    "allée des Tilleuls",
+    "rue Jean Moulin",
+    "avenue du Général de Gaulle",
+    "rue du Stade",
+    "rue des Artisans",
+    "quai des Célestins",
+    "rue de l'Industrie",
+    "chemin des Vignes",
+    "rue Émile Zola",
 ]
 
 SCHOOL = ["eleves", "etudiants", "apprentis"]
@@ -44,20 +59,24 @@ HIGHER = ["niveau-5", "niveau-6", "niveau-7", "niveau-8"]
 
 HOURS = {
     "mission-locale": ["Mo-Fr 08:30-12:30,13:30-17:30", "Mo-Th 08:30-12:00,13:30-17:30; Fr 08:30-12:00"],
-    "mission-locale-antenne": ["Tu,Th 09:00-12:00,13:30-17:00", "We 09:00-12:00,14:00-17:00",
-                               "Mo,Fr 09:00-12:00"],
+    "mission-locale-antenne": ["Tu,Th 09:00-12:00,13:30-17:00", "We 09:00-12:00,14:00-17:00", "Mo,Fr 09:00-12:00"],
     "cio": ["Mo-Fr 09:00-12:30,13:30-17:30", "Mo-Fr 09:00-12:30,13:30-17:30; Sa 09:00-12:00"],
-    "france-travail": ["Mo-We 08:30-16:30; Th 08:30-12:30; Fr 08:30-15:30",
-                       "Mo-Fr 08:30-12:30; Mo-We 13:30-16:30"],
+    "france-travail": ["Mo-We 08:30-16:30; Th 08:30-12:30; Fr 08:30-15:30", "Mo-Fr 08:30-12:30; Mo-We 13:30-16:30"],
     "cap-emploi": ["Mo-Fr 09:00-12:00,14:00-17:00"],
     "apec": ["Mo-Fr 09:00-12:30,14:00-18:00"],
-    "reseau-information-jeunesse": ["Tu-Fr 13:30-18:00; We 10:00-12:00; Sa 10:00-12:00",
-                                    "Mo-Fr 10:00-12:30,13:30-18:00", "We 10:00-18:00; Sa 10:00-13:00"],
+    "reseau-information-jeunesse": [
+        "Tu-Fr 13:30-18:00; We 10:00-12:00; Sa 10:00-12:00",
+        "Mo-Fr 10:00-12:30,13:30-18:00",
+        "We 10:00-18:00; Sa 10:00-13:00",
+    ],
     "cep": ["Mo-Fr 09:00-12:30,13:30-18:00", "Tu,Th 09:00-12:00,13:30-17:30"],
     "chambre-consulaire": ["Mo-Fr 08:30-12:00,13:30-17:00"],
     "universite": ["Mo-Fr 09:00-17:00; Jul 15-Aug 20 off", "Mo-Fr 09:00-12:30,13:30-16:30"],
-    "commune-labellisee": ["Mo-Fr 09:00-12:00; We 14:00-17:00", "Mo,Tu,Th,Fr 08:30-12:00,13:30-17:00",
-                           "Tu,Th 14:00-18:00; Sa 09:00-12:00"],
+    "commune-labellisee": [
+        "Mo-Fr 09:00-12:00; We 14:00-17:00",
+        "Mo,Tu,Th,Fr 08:30-12:00,13:30-17:00",
+        "Tu,Th 14:00-18:00; Sa 09:00-12:00",
+    ],
     "association-labellisee": ["Mo-Th 09:00-12:30,13:30-17:00", "Tu-Fr 09:00-12:00,14:00-17:30"],
     "maison-emploi": ["Mo-Fr 08:30-12:00,13:30-17:00"],
     "relais-partenaire": ["Mo-Fr 09:00-12:00,13:30-17:00; PH off", "Tu-Sa 09:00-12:30"],
@@ -108,9 +127,11 @@ class Generator:
         """k communes both populous and far apart: greedy on population**0.5 x distance."""
         chosen = [max(communes, key=lambda c: c.population)]
         while len(chosen) < k:
+
             def score(c):
                 d = min(_km(c, o) for o in chosen)
                 return math.sqrt(c.population) * d
+
             chosen.append(max((c for c in communes if c not in chosen), key=score))
         return chosen
 
@@ -132,13 +153,30 @@ class Generator:
     def new_structure(self, network: str, cercle: int, name: str, dep: str, territory=None) -> dict:
         sid = f"str-{len(self.structures) + 1:04d}"
         slug = f"{network}-{len(self.structures) + 1:04d}"
-        s = {"id": sid, "name": f"{name} (démo)", "network": network, "cercle": cercle, "department": dep,
-             "website": f"https://{slug}.example.org/", "territory": sorted(territory) if territory else None}
+        s = {
+            "id": sid,
+            "name": f"{name} (démo)",
+            "network": network,
+            "cercle": cercle,
+            "department": dep,
+            "website": f"https://{slug}.example.org/",
+            "territory": sorted(territory) if territory else None,
+        }
         self.structures.append(s)
         return s
 
-    def new_site(self, structure: dict, commune, name: str, hours_key: str, publics: dict, levels,
-                 modes=("en-presentiel",), appointment=False, description="") -> dict:
+    def new_site(
+        self,
+        structure: dict,
+        commune,
+        name: str,
+        hours_key: str,
+        publics: dict,
+        levels,
+        modes=("en-presentiel",),
+        appointment=False,
+        description="",
+    ) -> dict:
         lat, lon = self.point_in(commune)
         n = len(self.sites) + 1
         postcode = self.rng.choice(commune.postcodes) if commune.postcodes else ""
@@ -192,8 +230,10 @@ class Generator:
         per_dep = self.allocate(count)
         groups = []
         for dep in self.deps:
-            seats = self.spread_pick([c for c in self.by_dep[dep] if c.parent is None] +
-                                     ([self.geo.communes[LYON]] if dep == "69" else []), per_dep[dep])
+            seats = self.spread_pick(
+                [c for c in self.by_dep[dep] if c.parent is None] + ([self.geo.communes[LYON]] if dep == "69" else []),
+                per_dep[dep],
+            )
             for seat, terr in self.partition(dep, seats, lyon_whole=True).items():
                 groups.append((dep, self.geo.communes[seat], terr))
         pops = [sum(self.geo.communes[i].population for i in t if i != LYON) for _, _, t in groups]
@@ -203,14 +243,29 @@ class Generator:
             label = f"Mission locale {seat.name}" if seat.insee != LYON else "Mission locale de Lyon"
             s = self.new_structure("mission-locale", 1, label, dep, terr)
             home = self._home(seat)
-            self.new_site(s, home, f"{label} – siège", "mission-locale", publics, [1, 2],
-                          ("en-presentiel", "a-distance"), False,
-                          "Accueil, information, orientation et accompagnement des jeunes de 16 à 25 ans.")
+            self.new_site(
+                s,
+                home,
+                f"{label} – siège",
+                "mission-locale",
+                publics,
+                [1, 2],
+                ("en-presentiel", "a-distance"),
+                False,
+                "Accueil, information, orientation et accompagnement des jeunes de 16 à 25 ans.",
+            )
             places = [self.geo.communes[i] for i in sorted(terr) if i != LYON]
             for c in self.weighted_pick(places, n_ant, 0.8, exclude={home.insee}):
-                self.new_site(s, c, f"{label} – antenne de {c.name}", "mission-locale-antenne", publics,
-                              [1, 2], appointment=True,
-                              description="Permanence de proximité de la Mission locale.")
+                self.new_site(
+                    s,
+                    c,
+                    f"{label} – antenne de {c.name}",
+                    "mission-locale-antenne",
+                    publics,
+                    [1, 2],
+                    appointment=True,
+                    description="Permanence de proximité de la Mission locale.",
+                )
 
     def _home(self, commune):
         """Where a seat's site stands: Lyon's seats go to an arrondissement."""
@@ -227,20 +282,50 @@ class Generator:
             for seat_code, terr in self.partition(dep, seats, lyon_whole=False).items():
                 seat = self.geo.communes[seat_code]
                 s = self.new_structure("cio", 1, f"CIO {_de(seat.name)}", dep, terr)
-                self.new_site(s, seat, f"CIO {_de(seat.name)}", "cio", publics, [1, 2],
-                              ("en-presentiel", "a-distance"),
-                              description="Information et conseil sur les études, les formations et les métiers.")
+                self.new_site(
+                    s,
+                    seat,
+                    f"CIO {_de(seat.name)}",
+                    "cio",
+                    publics,
+                    [1, 2],
+                    ("en-presentiel", "a-distance"),
+                    description="Information et conseil sur les études, les formations et les métiers.",
+                )
 
     def france_travail(self, agencies=130):
         per_dep = self.allocate(agencies, minimum=4)
-        publics = {"age_min": 16, "statuses": ["demandeurs-emploi", "sans-activite", "personnes-en-situation-de-handicap",
-                                               "salaries", "cadres", "independants", "apprentis"]}
+        publics = {
+            "age_min": 16,
+            "statuses": [
+                "demandeurs-emploi",
+                "sans-activite",
+                "personnes-en-situation-de-handicap",
+                "salaries",
+                "cadres",
+                "independants",
+                "apprentis",
+            ],
+        }
         for dep in self.deps:
-            s = self.new_structure("france-travail", 1, f"France Travail – direction territoriale {_de(self.geo.department_name(dep))}", dep)
+            s = self.new_structure(
+                "france-travail",
+                1,
+                f"France Travail – direction territoriale {_de(self.geo.department_name(dep))}",
+                dep,
+            )
             for c in self._towns(dep, per_dep[dep], per_town=60_000):
-                self.new_site(s, c, f"Agence France Travail {c.name}", "france-travail", publics, [1, 2],
-                              ("en-presentiel", "a-distance"), True,
-                              "Inscription, indemnisation, conseil en évolution professionnelle des demandeurs d'emploi.")
+                self.new_site(
+                    s,
+                    c,
+                    f"Agence France Travail {c.name}",
+                    "france-travail",
+                    publics,
+                    [1, 2],
+                    ("en-presentiel", "a-distance"),
+                    True,
+                    "Inscription, indemnisation, conseil en évolution professionnelle des demandeurs d'emploi.",
+                )
 
     def _towns(self, dep: str, k: int, per_town: int) -> list:
         """k places by population; a large town may hold one place per per_town inhabitants."""
@@ -265,9 +350,17 @@ class Generator:
             towns = self._towns(dep, 1 + antennas_per_dep, per_town=10**9)
             for i, c in enumerate(towns):
                 kind = "siège" if i == 0 else f"antenne de {c.name}"
-                self.new_site(s, c, f"Cap emploi {self.geo.department_name(dep)} – {kind}", "cap-emploi", publics,
-                              [1, 2], ("en-presentiel", "a-distance"), True,
-                              "Accompagnement vers l'emploi des personnes en situation de handicap (RQTH).")
+                self.new_site(
+                    s,
+                    c,
+                    f"Cap emploi {self.geo.department_name(dep)} – {kind}",
+                    "cap-emploi",
+                    publics,
+                    [1, 2],
+                    ("en-presentiel", "a-distance"),
+                    True,
+                    "Accompagnement vers l'emploi des personnes en situation de handicap (RQTH).",
+                )
 
     def apec(self):
         cities = []
@@ -276,42 +369,79 @@ class Generator:
             if top.population >= 50_000 or top.parent == LYON:
                 cities.append(top)
         s = self.new_structure("apec", 1, "Apec Auvergne-Rhône-Alpes", "69")
-        publics = {"age_min": 18, "statuses": ["cadres", "salaries", "demandeurs-emploi", "etudiants"],
-                   "qualifications": HIGHER}
+        publics = {
+            "age_min": 18,
+            "statuses": ["cadres", "salaries", "demandeurs-emploi", "etudiants"],
+            "qualifications": HIGHER,
+        }
         for c in cities:
             name = _short(c)
-            self.new_site(s, c, f"Apec {name}", "apec", publics, [1, 2], ("en-presentiel", "a-distance"), True,
-                          "Conseil en évolution professionnelle des cadres et jeunes diplômés.")
+            self.new_site(
+                s,
+                c,
+                f"Apec {name}",
+                "apec",
+                publics,
+                [1, 2],
+                ("en-presentiel", "a-distance"),
+                True,
+                "Conseil en évolution professionnelle des cadres et jeunes diplômés.",
+            )
 
     def information_jeunesse(self, count=160):
         per_dep = self.allocate(count - 1, minimum=5)
         publics = {"age_min": 11, "age_max": 30}
         crij = self.new_structure("reseau-information-jeunesse", 1, "Centre régional Information Jeunesse", "69")
         for c in [self._home(self.geo.communes[LYON]), max(self.by_dep["63"], key=lambda c: c.population)]:
-            self.new_site(crij, c, f"CRIJ – accueil de {_short(c)}",
-                          "reseau-information-jeunesse", publics, [1], ("en-presentiel", "a-distance"),
-                          description="Information des jeunes : études, métiers, logement, mobilité, santé.")
+            self.new_site(
+                crij,
+                c,
+                f"CRIJ – accueil de {_short(c)}",
+                "reseau-information-jeunesse",
+                publics,
+                [1],
+                ("en-presentiel", "a-distance"),
+                description="Information des jeunes : études, métiers, logement, mobilité, santé.",
+            )
         for dep in self.deps:
             for c in self.weighted_pick(self.by_dep[dep], per_dep[dep], 0.6):
                 kind = "Bureau" if c.population > 20_000 else "Point"
                 s = self.new_structure("reseau-information-jeunesse", 1, f"{kind} Information Jeunesse {c.name}", dep)
-                self.new_site(s, c, f"{kind} Information Jeunesse {c.name}", "reseau-information-jeunesse",
-                              publics, [1], description="Information des jeunes en accès libre et anonyme.")
+                self.new_site(
+                    s,
+                    c,
+                    f"{kind} Information Jeunesse {c.name}",
+                    "reseau-information-jeunesse",
+                    publics,
+                    [1],
+                    description="Information des jeunes en accès libre et anonyme.",
+                )
 
     def cep(self, per_dep=4):
         s = self.new_structure("cep", 1, "Opérateur régional du Conseil en évolution professionnelle", "69")
         publics = {"age_min": 18, "statuses": WORKERS}
         for dep in self.deps:
             for c in self._towns(dep, per_dep, per_town=150_000):
-                self.new_site(s, c, f"CEP – point conseil {_short(c)}", "cep", publics,
-                              [2], ("en-presentiel", "a-distance"), True,
-                              "Conseil en évolution professionnelle gratuit et confidentiel pour les actifs en emploi.")
+                self.new_site(
+                    s,
+                    c,
+                    f"CEP – point conseil {_short(c)}",
+                    "cep",
+                    publics,
+                    [2],
+                    ("en-presentiel", "a-distance"),
+                    True,
+                    "Conseil en évolution professionnelle gratuit et confidentiel pour les actifs en emploi.",
+                )
 
     def chambres(self):
         kinds = [
             ("Chambre de commerce et d'industrie", SCHOOL + ["demandeurs-emploi", "salaries", "independants"], [1]),
-            ("Chambre de métiers et de l'artisanat", ["eleves", "apprentis", "demandeurs-emploi", "salaries",
-                                                     "independants"], [1, 2]),
+            (
+                "Chambre de métiers et de l'artisanat",
+                ["eleves", "apprentis", "demandeurs-emploi", "salaries", "independants"],
+                [1, 2],
+            ),
             ("Chambre d'agriculture", ["eleves", "apprentis", "demandeurs-emploi", "independants", "salaries"], [1]),
         ]
         for dep in self.deps:
@@ -319,8 +449,15 @@ class Generator:
             for (label, statuses, levels), c in zip(kinds, towns + towns[:1] * 3):
                 name = f"{label} – {self.geo.department_name(dep)}"
                 s = self.new_structure("chambre-consulaire", 1, name, dep)
-                self.new_site(s, c, name, "chambre-consulaire", {"age_min": 14, "statuses": statuses}, levels,
-                              description="Information sur les métiers, l'apprentissage et la création d'entreprise.")
+                self.new_site(
+                    s,
+                    c,
+                    name,
+                    "chambre-consulaire",
+                    {"age_min": 14, "statuses": statuses},
+                    levels,
+                    description="Information sur les métiers, l'apprentissage et la création d'entreprise.",
+                )
 
     # University orientation services and their campuses (real university towns).
     UNIVERSITIES = [
@@ -340,9 +477,16 @@ class Generator:
             s = self.new_structure("universite", 1, name, dep)
             for code in campuses:
                 c = self.geo.communes[code]
-                self.new_site(s, c, f"{name} – campus {_short(c)}", "universite", publics, [1, 2],
-                              ("en-presentiel", "a-distance"),
-                              description="Orientation, réorientation et insertion des étudiants.")
+                self.new_site(
+                    s,
+                    c,
+                    f"{name} – campus {_short(c)}",
+                    "universite",
+                    publics,
+                    [1, 2],
+                    ("en-presentiel", "a-distance"),
+                    description="Orientation, réorientation et insertion des étudiants.",
+                )
 
     def maisons_emploi(self, count=10):
         publics = {"age_min": 16, "statuses": ["demandeurs-emploi", "salaries", "sans-activite", "independants"]}
@@ -353,18 +497,31 @@ class Generator:
             s = self.new_structure("maison-emploi", 2, f"Maison de l'emploi {_de(home.name)}", dep)
             extra = [c for c in towns if c != home][: self.rng.randint(0, 1)]
             for c in [home] + extra:
-                self.new_site(s, c, f"Maison de l'emploi {home.name} – {c.name}", "maison-emploi", publics, [1, 2],
-                              description="Accueil emploi-formation de proximité.")
+                self.new_site(
+                    s,
+                    c,
+                    f"Maison de l'emploi {home.name} – {c.name}",
+                    "maison-emploi",
+                    publics,
+                    [1, 2],
+                    description="Accueil emploi-formation de proximité.",
+                )
 
     def associations(self, count=80, sites_total=140):
         profiles = [
             ({}, [1], "Accueil et information sur les métiers et la formation."),
             ({"statuses": ["demandeurs-emploi", "sans-activite"]}, [1, 2], "Accompagnement vers l'emploi."),
             ({"age_min": 16, "age_max": 30}, [1, 2], "Accompagnement des jeunes."),
-            ({"statuses": ["personnes-en-situation-de-handicap", "demandeurs-emploi"]}, [1, 2],
-             "Accompagnement des personnes en situation de handicap."),
-            ({"age_min": 45, "statuses": ["salaries", "demandeurs-emploi", "sans-activite"]}, [2],
-             "Bilan et reconversion des actifs de plus de 45 ans."),
+            (
+                {"statuses": ["personnes-en-situation-de-handicap", "demandeurs-emploi"]},
+                [1, 2],
+                "Accompagnement des personnes en situation de handicap.",
+            ),
+            (
+                {"age_min": 45, "statuses": ["salaries", "demandeurs-emploi", "sans-activite"]},
+                [2],
+                "Bilan et reconversion des actifs de plus de 45 ans.",
+            ),
             ({"qualifications": ["sans-diplome", "niveau-3"]}, [1, 2], "Remobilisation et accès à la qualification."),
         ]
         names = ["Avenir", "Tremplin", "Passerelle", "Horizons", "Cap Métiers", "Trajectoires", "Boussole", "Élan"]
@@ -375,12 +532,18 @@ class Generator:
             publics, levels, desc = profiles[i % len(profiles)]
             label = f"Association {self.rng.choice(names)} {_short(home)}"
             s = self.new_structure("association-labellisee", 2, label, dep)
-            places = [home] + (self.weighted_pick(self.by_dep[dep], 1, 0.7, exclude={home.insee})
-                               if i < extra else [])
+            places = [home] + (self.weighted_pick(self.by_dep[dep], 1, 0.7, exclude={home.insee}) if i < extra else [])
             for c in places:
-                self.new_site(s, c, f"{label} – {c.name}", "association-labellisee", publics, levels,
-                              ("en-presentiel", "a-distance") if 2 in levels else ("en-presentiel",),
-                              description=desc)
+                self.new_site(
+                    s,
+                    c,
+                    f"{label} – {c.name}",
+                    "association-labellisee",
+                    publics,
+                    levels,
+                    ("en-presentiel", "a-distance") if 2 in levels else ("en-presentiel",),
+                    description=desc,
+                )
 
     def relais(self, count=45):
         per_dep = self.allocate(count, minimum=3)
@@ -388,18 +551,34 @@ class Generator:
             small = [c for c in self.by_dep[dep] if 800 <= c.population <= 8000]
             for c in self.weighted_pick(small, per_dep[dep], 0.5):
                 s = self.new_structure("relais-partenaire", 3, f"France services {c.name}", dep)
-                self.new_site(s, c, f"France services {c.name}", "relais-partenaire", {}, [1],
-                              ("en-presentiel", "a-distance"),
-                              description="Premier accueil et mise en relation avec les opérateurs du SPRO.")
+                self.new_site(
+                    s,
+                    c,
+                    f"France services {c.name}",
+                    "relais-partenaire",
+                    {},
+                    [1],
+                    ("en-presentiel", "a-distance"),
+                    description="Premier accueil et mise en relation avec les opérateurs du SPRO.",
+                )
 
     def communes(self, count):
         taken = {s["commune"] for s in self.sites}
         for dep, n in self.allocate(count).items():
             pool = [c for c in self.by_dep[dep] if c.insee not in taken and 1500 <= c.population <= 40_000]
             for c in self.weighted_pick(pool, n, 0.5):
-                s = self.new_structure("commune-labellisee", 2, f"Point accueil orientation – mairie {_de(c.name)}", dep)
-                self.new_site(s, c, f"Point accueil orientation {_de(c.name)}", "commune-labellisee", {}, [1],
-                              description="Premier accueil et information sur l'orientation, la formation et l'emploi.")
+                s = self.new_structure(
+                    "commune-labellisee", 2, f"Point accueil orientation – mairie {_de(c.name)}", dep
+                )
+                self.new_site(
+                    s,
+                    c,
+                    f"Point accueil orientation {_de(c.name)}",
+                    "commune-labellisee",
+                    {},
+                    [1],
+                    description="Premier accueil et information sur l'orientation, la formation et l'emploi.",
+                )
 
     def run(self) -> dict:
         self.missions_locales()

@@ -28,6 +28,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(err: Exception):  # pragma: no cover - last resort, logged by Flask
         app.logger.exception("unexpected error")
-        body = {"error": {"code": "internal_error", "field": None,
-                          "message": "Erreur interne : l'équipe technique a été prévenue."}}
+        body = {
+            "error": {
+                "code": "internal_error",
+                "field": None,
+                "message": "Erreur interne : l'équipe technique a été prévenue.",
+            }
+        }
         return jsonify(body), 500
