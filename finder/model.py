@@ -6,7 +6,8 @@ Coordinates of a site are ``lat``/``lon`` in WGS84 decimal degrees.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class Structure:
         return cls(**d)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = _plain(self)
         d["territory"] = list(self.territory) if self.territory is not None else None
         return d
 
@@ -64,6 +65,7 @@ class Site:
     description: str = ""
     date_maj: str | None = None  # ISO date the information was last checked
     closures: tuple[Closure, ...] = ()
+    position_source: str | None = None  # None: given by the source; "ban": geocoded; "commune": reference point
 
     @classmethod
     def from_dict(cls, d: dict) -> Site:
@@ -78,10 +80,10 @@ class Site:
         return cls(**d)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = _plain(self)
         for key in ("modes", "statuses", "qualifications", "levels"):
             d[key] = list(d[key])
-        d["closures"] = [asdict(c) for c in self.closures]
+        d["closures"] = [_plain(c) for c in self.closures]
         return d
 
 
@@ -103,6 +105,16 @@ class Directory:
         return self.structures[site.structure_id]
 
 
+@cache
+def _names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 def _known(cls, d: dict) -> dict:
-    names = {f.name for f in fields(cls)}
+    names = _names(cls)
     return {k: v for k, v in d.items() if k in names}
+
+
+def _plain(obj) -> dict:
+    """Shallow field dict (dataclasses.asdict deep-copies, which is slow on large directories)."""
+    return {name: getattr(obj, name) for name in _names(type(obj))}

@@ -1,0 +1,85 @@
+"""Validation report of an import: one issue per line and field, errors apart from warnings.
+
+Line numbers are the file's row numbers as a spreadsheet shows them: 1 is the header,
+0 the whole file. Errors block the publication; warnings do not.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+ERROR = "erreur"
+WARNING = "avertissement"
+CSV_HEADER = ("ligne", "champ", "gravite", "code", "message", "valeur")
+
+
+@dataclass(frozen=True)
+class Issue:
+    line: int
+    field: str | None
+    severity: str
+    code: str
+    message: str
+    value: str = ""
+
+
+@dataclass
+class Report:
+    issues: list[Issue] = field(default_factory=list)
+    rows: int = 0  # data rows read
+    facts: dict = field(default_factory=dict)  # figures for the summary (geocoded rows, encoding...)
+
+    def error(self, line: int, fld: str | None, code: str, message: str, value="") -> None:
+        self.issues.append(Issue(line, fld, ERROR, code, message, _short(value)))
+
+    def warning(self, line: int, fld: str | None, code: str, message: str, value="") -> None:
+        self.issues.append(Issue(line, fld, WARNING, code, message, _short(value)))
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not any(i.severity == ERROR for i in self.issues)
+
+    def sorted(self) -> list[Issue]:
+        return sorted(self.issues, key=lambda i: (i.line, i.severity != ERROR, i.field or ""))
+
+    def lines_with(self, code: str) -> list[int]:
+        return sorted({i.line for i in self.issues if i.code == code})
+
+    def summary(self) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        head = f"{self.rows} ligne(s) lue(s) : {e} erreur(s), {w} avertissement(s)."
+        return head + (" Import possible." if self.ok else " Import refusé : corrigez les erreurs.")
+
+    def to_text(self) -> str:
+        lines = [self.summary()]
+        for i in self.sorted():
+            where = f"ligne {i.line}" if i.line else "fichier"
+            lines.append(f"{where} [{i.field or '-'}] {i.severity} : {i.message}")
+        return "\n".join(lines) + "\n"
+
+    def as_rows(self) -> list[list[str]]:
+        return [[str(i.line), i.field or "", i.severity, i.code, i.message, i.value] for i in self.sorted()]
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"rows": self.rows, "facts": self.facts, "issues": [asdict(i) for i in self.issues]}, ensure_ascii=False
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> Report:
+        data = json.loads(text)
+        return cls(issues=[Issue(**i) for i in data["issues"]], rows=data["rows"], facts=data.get("facts", {}))
+
+
+def _short(value, limit: int = 120) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
