@@ -18,6 +18,19 @@ DEFAULTS = {
     "BAN_URL": None,  # e.g. the Base Adresse Nationale search endpoint; None = offline geocoding only
     "BAN_TIMEOUT": 2.0,
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a worker checks for a newly published version
+    # directory management (issue 6)
+    "BAN_RATE_PER_SECOND": 20.0,  # requests per second to the BAN when geocoding an import
+    "IMPORT_MAX_ROWS": 100_000,
+    "IMPORT_MAX_MB": 50,  # largest file accepted by /admin/import
+    "IMPORT_COMMUNE_TOLERANCE_M": 500.0,  # a site may lie this far outside its declared commune
+    "LOGIN_MAX_FAILURES": 5,  # failed logins before an account is locked
+    "LOGIN_LOCK_SECONDS": 900,
+    "SECRET_KEY": None,  # from SPRO_SECRET_KEY or instance/config.py; else generated in instance/secret_key
+    "SESSION_COOKIE_NAME": "spro_session",
+    "SESSION_COOKIE_SECURE": True,  # set SPRO_SESSION_COOKIE_SECURE=false to log in over plain HTTP locally
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
 }
 
 
@@ -37,3 +50,25 @@ def check(config: dict) -> None:
     config["RELOAD_CHECK_SECONDS"] = float(config["RELOAD_CHECK_SECONDS"])
     if "{z}" not in config["TILES_URL"]:
         raise ConfigError("TILES_URL doit contenir {z}, {x} et {y}.")
+    _check_staff(config)
+
+
+def _check_staff(config: dict) -> None:
+    """Directory-management settings: positive numbers, a long enough secret key."""
+    for key, kind in (
+        ("BAN_RATE_PER_SECOND", float),
+        ("IMPORT_MAX_ROWS", int),
+        ("IMPORT_MAX_MB", float),
+        ("IMPORT_COMMUNE_TOLERANCE_M", float),
+        ("LOGIN_MAX_FAILURES", int),
+        ("LOGIN_LOCK_SECONDS", float),
+    ):
+        try:
+            config[key] = kind(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key} doit être un nombre (reçu : {config[key]!r}).") from None
+        if config[key] <= 0:
+            raise ConfigError(f"{key} doit être strictement positif (reçu : {config[key]}).")
+    secret = config.get("SECRET_KEY")
+    if secret is not None and len(str(secret)) < 16:
+        raise ConfigError("SECRET_KEY trop courte : 16 caractères au moins (32 octets aléatoires conseillés).")

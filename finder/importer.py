@@ -93,11 +93,8 @@ def check(data: bytes, store: Store, geo: Geography, settings: Settings, progres
         report = Report()
         report.error(p.line, None, "unreadable_file", p.message)
         return Result(report)
-    if progress:
-        progress("Validation", 0, len(table.rows))
-    drafts, report = validate_table(table, geo, Options(settings.today, settings.tolerance_m))
-    if progress:
-        progress("Validation", len(table.rows), len(table.rows))
+    step = (lambda done, total: progress("Validation", done, total)) if progress else None
+    drafts, report = validate_table(table, geo, Options(settings.today, settings.tolerance_m), step)
     if not report.ok:
         pending = sum(d.needs_geocoding for d in drafts)
         if pending:

@@ -60,10 +60,14 @@ class Report:
         return head + (" Import possible." if self.ok else " Import refusé : corrigez les erreurs.")
 
     def to_text(self) -> str:
+        """Plain-text report: the summary, then errors, then warnings, each by line."""
         lines = [self.summary()]
-        for i in self.sorted():
-            where = f"ligne {i.line}" if i.line else "fichier"
-            lines.append(f"{where} [{i.field or '-'}] {i.severity} : {i.message}")
+        for title, issues in (("Erreurs (bloquantes)", self.errors), ("Avertissements", self.warnings)):
+            if issues:
+                lines.append(f"{title} :")
+            for i in sorted(issues, key=lambda i: (i.line, i.field or "")):
+                where = f"ligne {i.line}" if i.line else "fichier"
+                lines.append(f"  {where} [{i.field or '-'}] : {i.message}")
         return "\n".join(lines) + "\n"
 
     def as_rows(self) -> list[list[str]]:

@@ -107,7 +107,8 @@ def check_header(header: list[str], report: Report) -> bool:
     return not fatal
 
 
-def validate_table(table: Table, geo: Geography, options: Options) -> tuple[list[Draft], Report]:
+def validate_table(table: Table, geo: Geography, options: Options, progress=None) -> tuple[list[Draft], Report]:
+    """Check every row; ``progress(done, total)`` is called every 1,000 rows."""
     report = Report(rows=len(table.rows))
     report.facts.update(format=table.kind, encoding=table.encoding, separator=table.separator)
     if not check_header(table.header, report):
@@ -120,9 +121,11 @@ def validate_table(table: Table, geo: Geography, options: Options) -> tuple[list
     territories = _Territories.of(geo)
     index = {name: i for i, name in enumerate(table.header)}
     drafts = []
-    for line, cells in table.rows:
-        values = {name: cells[i] if i < len(cells) else "" for name, i in index.items()}
+    for n, (line, cells) in enumerate(table.rows, 1):
+        values = {name: cells[i] for name, i in index.items()}
         drafts.append(RowParser(line, values, geo, options, report, territories).parse())
+        if progress and (n % 1000 == 0 or n == len(table.rows)):
+            progress(n, len(table.rows))
     _check_duplicates(drafts, report)
     _check_structures(drafts, report)
     return drafts, report
