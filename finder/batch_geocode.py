@@ -176,6 +176,7 @@ class Outcome:
     asked: int = 0  # requests made (cache misses)
     cached: int = 0
     unavailable: bool = False  # the service failed: unanswered keys are absent from ``answers``
+    interrupted: bool = False  # the time budget ran out: unanswered keys are absent from ``answers``
 
 
 def geocode_all(
@@ -186,8 +187,12 @@ def geocode_all(
     batch_size: int = 50,
     workers: int = 4,
     progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
 ) -> Outcome:
-    """Geocode each distinct query once: cache first, then the BAN, batch by batch (cached as they come)."""
+    """Geocode each distinct query once: cache first, then the BAN, batch by batch (cached as they come).
+
+    ``deadline`` (time.monotonic()): no batch starts after it.
+    """
     unique = {q.key: q for q in queries}
     known = cache.get_many(list(unique))
     out = Outcome({k: (None if v == Cache.MISS else v) for k, v in known.items()}, cached=len(known))
@@ -197,6 +202,9 @@ def geocode_all(
         progress(done, len(todo))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for i in range(0, len(todo), batch_size):
+            if deadline is not None and time.monotonic() >= deadline:
+                out.interrupted = True
+                break
             batch = todo[i : i + batch_size]
             answers, failed = _batch(pool, client, limiter, batch)
             cache.put_many(answers)

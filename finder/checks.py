@@ -162,9 +162,9 @@ def url(raw: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _hours_ok(text: str) -> bool:
-    import opening_hours
+    from . import hours  # the parser the citizen pages use
 
-    return bool(opening_hours.validate(text))
+    return hours.is_valid(text)
 
 
 def hours(raw: str) -> str:

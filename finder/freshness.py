@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from . import hours
 from .model import Closure, Directory, Site
 
 STALE_AFTER_DAYS = 365
@@ -18,11 +19,7 @@ def as_date(value: dt.date | str) -> dt.date:
 
 def active_closure(site: Site, day: dt.date | str) -> Closure | None:
     """The closure covering ``day`` (start and end inclusive), the first one listed if several."""
-    day = as_date(day)
-    for closure in site.closures:
-        if as_date(closure.start) <= day <= as_date(closure.end):
-            return closure
-    return None
+    return hours.active_closure(site.closures, as_date(day))
 
 
 def current_or_upcoming(site: Site, day: dt.date | str) -> list[Closure]:

@@ -8,6 +8,7 @@ report is kept in the import log.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ class Settings:
     ban_timeout: float = 2.0
     ban_rate: float = 20.0
     fetch: Callable[[str], dict] | None = None  # injectable HTTP call for the BAN
+    ban_budget_seconds: float | None = None  # stop asking the BAN after this long (web requests)
 
     @classmethod
     def from_config(cls, config, **overrides) -> Settings:
@@ -124,6 +126,7 @@ def geocode(drafts: list[Draft], geo: Geography, settings: Settings, store: Stor
             batch_geocode.Cache(store),
             batch_geocode.RateLimiter(settings.ban_rate),
             progress=step,
+            deadline=time.monotonic() + settings.ban_budget_seconds if settings.ban_budget_seconds else None,
         )
         report.facts.update(ban_requests=outcome.asked, ban_cached=outcome.cached)
     counts = {"ban": 0, "commune": 0}
@@ -133,8 +136,13 @@ def geocode(drafts: list[Draft], geo: Geography, settings: Settings, store: Stor
         if hit is not None and reason is None:
             d.site.update(lat=hit.lat, lon=hit.lon, position_source="ban")
         else:
-            if outcome and outcome.unavailable and queries[d.line].key not in outcome.answers:
-                reason = "la BAN n'a pas répondu"
+            if outcome and queries[d.line].key not in outcome.answers:
+                reason = (
+                    "la BAN n'a pas répondu"
+                    if outcome.unavailable
+                    else "géocodage interrompu (durée limitée en ligne) : importez de nouveau le fichier, les "
+                    "adresses déjà trouvées sont gardées en cache, ou utilisez la ligne de commande"
+                )
             commune = geo.communes[d.site["commune"]]
             d.site.update(lat=commune.ref_lat, lon=commune.ref_lon, position_source="commune")
             report.warning(

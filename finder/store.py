@@ -141,13 +141,26 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
 
-    def publish(self, version: int, author: str, summary: str = "", action: str = "publish") -> None:
-        """Serve ``version`` from now on (one atomic switch)."""
+    def publish(
+        self, version: int, author: str, summary: str = "", action: str = "publish", expected: int | None = None
+    ) -> None:
+        """Serve ``version`` from now on (one atomic switch).
+
+        ``expected``: the version the caller started from; if another was published meanwhile,
+        nothing changes and StoreError (code "conflict") is raised.
+        """
         with closing(self.connect()) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
                 if not con.execute("SELECT 1 FROM versions WHERE id=?", (version,)).fetchone():
                     raise StoreError(f"La version {version} n'existe pas.", field="version")
+                current = con.execute("SELECT version FROM published").fetchone()
+                if expected is not None and (current is None or current[0] != expected):
+                    raise StoreError(
+                        "Une autre version a été publiée entre-temps : rechargez la page et recommencez.",
+                        field="version",
+                        code="conflict",
+                    )
                 self._publish(con, version, author, summary, action)
                 con.execute("COMMIT")
             except BaseException:

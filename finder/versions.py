@@ -65,21 +65,29 @@ def _site_dicts(directory: Directory) -> dict[str, tuple]:
     return {s.id: (s, directory.structures[s.structure_id]) for s in directory.sites}
 
 
-def publish(store: Store, version: int, author: str, action: str = "publish", new: Directory | None = None) -> Diff:
+def publish(
+    store: Store,
+    version: int,
+    author: str,
+    action: str = "publish",
+    new: Directory | None = None,
+    expected: int | None = None,
+) -> Diff:
     """Serve ``version``; the log records who, when, and what changed from the version served before.
 
-    ``new``: the version's directory when the caller has it already (saves reading it back).
+    ``new``: the version's directory when the caller has it already (saves reading it back);
+    ``expected``: refuse (StoreError "conflict") if the published version is no longer this one.
     """
     if not any(v["id"] == version for v in store.versions()):
         raise NotFound(f"La version {version} n'existe pas.", field="version")
-    current = store.published_version()
+    current = store.published_version() if expected is None else expected
     if current == version:
         raise FinderError(f"La version {version} est déjà celle publiée.", field="version", code="already_published")
     new = new or store.load(version)
     old = store.load(current) if current is not None else None
     change = diff(old, new)
     label = "Retour à la version" if action == "rollback" else "Publication de la version"
-    store.publish(version, author, f"{label} {version} : {change.summary()}", action)
+    store.publish(version, author, f"{label} {version} : {change.summary()}", action, expected=current)
     return change
 
 

@@ -1,0 +1,140 @@
+"""Staff access: the secret key, login sessions, CSRF tokens and the headers of staff pages.
+
+- SECRET_KEY comes from the environment (SPRO_SECRET_KEY) or instance/config.py; when
+  absent it is generated once into instance/secret_key (mode 0600) and shared by workers.
+- A session holds the staff user and a CSRF token; every POST of a protected blueprint
+  must echo the token (form field ``csrf_token`` or header ``X-CSRF-Token``).
+- ``require_login`` guards a blueprint: GET without login → 302 to the login page,
+  any other method → 401.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, redirect, request, session, url_for
+
+from ..errors import FinderError
+from ..users import Users
+from . import state
+
+SECRET_FILE = "secret_key"
+STAFF_HEADERS = (
+    ("Cache-Control", "no-store"),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+)
+
+
+class Unauthorized(FinderError):
+    status = 401
+    code = "unauthorized"
+
+
+class CsrfError(FinderError):
+    status = 400
+    code = "csrf"
+
+
+def init_app(app: Flask) -> None:
+    """Give the app a secret key and the template helper ``csrf_token()``."""
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["staff_user"] = lambda: session.get("user")
+
+
+def load_or_create_secret(instance: Path) -> str:
+    """The instance's persistent secret key, created at first run (safe when several processes race)."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.02)  # another process is writing it
+        raise RuntimeError(f"{path} est vide : supprimez-le pour en générer un nouveau.") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(key + "\n")
+    return key
+
+
+def users() -> Users:
+    cfg = current_app.config
+    return Users(state().store, int(cfg["LOGIN_MAX_FAILURES"]), float(cfg["LOGIN_LOCK_SECONDS"]))
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf() -> None:
+    """Refuse a state-changing request whose token does not match the session's."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    expected = session.get("csrf") or ""
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise CsrfError("Jeton de sécurité manquant ou périmé : rechargez la page et recommencez.", field="csrf_token")
+
+
+def current_user() -> str | None:
+    return session.get("user")
+
+
+def log_in(username: str) -> None:
+    """A fresh session for the user (against session fixation), with a new CSRF token."""
+    session.clear()
+    session.permanent = True
+    session["user"] = username
+    session["csrf"] = secrets.token_urlsafe(32)
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def require_login():
+    """before_request hook of staff blueprints: 302 to the login page for GET, 401 otherwise; then CSRF."""
+    user = current_user()
+    if user is None or not users().exists(user):
+        session.pop("user", None)
+        if request.method in ("GET", "HEAD"):
+            return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
+        raise Unauthorized("Connexion requise : identifiez-vous sur /admin/login.")
+    check_csrf()
+    return None
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after login: a local staff path only (never another site)."""
+    if not target:
+        return url_for("admin.dashboard")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("admin.dashboard")
+    return target
+
+
+def staff_headers(response):
+    for key, value in STAFF_HEADERS:
+        response.headers[key] = value
+    return response
