@@ -73,6 +73,7 @@ def run(
     if result.directory is not None:
         result.diff = versions.diff(_published(store), result.directory)
         result.report.facts["diff"] = result.diff.summary()
+        _warn_removals(result.report, result.diff)
     if result.report.ok and not dry_run:
         d = result.directory
         result.version = store.add_version(list(d.structures.values()), d.sites, demo, filename or "import", author)
@@ -81,6 +82,22 @@ def run(
             result.published = True
     result.report_id = import_log.record(store, result.report, author, filename, dry_run, result.version)
     return result
+
+
+REMOVAL_WARNING_SHARE = 0.10
+
+
+def _warn_removals(report: Report, change: versions.Diff) -> None:
+    """A file much smaller than the published directory is more often a mistake than a decision."""
+    before = change.sites - len(change.added) + len(change.removed)
+    if before and len(change.removed) > REMOVAL_WARNING_SHARE * before:
+        report.warning(
+            0,
+            None,
+            "mass_removal",
+            f"Cet import retire {len(change.removed)} lieux sur les {before} de l'annuaire publié "
+            f"({len(change.removed) / before:.0%}) : vérifiez qu'il s'agit bien du fichier complet.",
+        )
 
 
 def _published(store: Store) -> Directory | None:

@@ -38,11 +38,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import api, errors, pages
+    from . import admin, api, errors, pages, security
 
     errors.register(app)
+    security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(admin.bp)
     return app
 
 

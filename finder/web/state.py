@@ -6,10 +6,13 @@ its engine in one assignment when it changed, so a request sees one version whol
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from functools import lru_cache
 from pathlib import Path
+
+from flask import g, has_request_context
 
 from .. import geography
 from ..engine import Engine
@@ -42,10 +45,22 @@ class State:
 
     @property
     def engine(self) -> Engine:
+        """The served engine, the same one for the whole of a request (pinned on flask.g)."""
+        if not has_request_context():
+            return self._current()
+        pinned = g.get("spro_engine")
+        if pinned is None:
+            pinned = g.spro_engine = self._current()
+        return pinned
+
+    def _current(self) -> Engine:
         now = time.monotonic()
         if now - self._checked >= self.check_seconds:
             self._checked = now
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception:  # a failed reload keeps serving the version in hand
+                logging.getLogger(__name__).exception("reload of the published version failed")
         return self._engine
 
     def refresh(self) -> bool:
