@@ -62,7 +62,9 @@ def _reject_binary(data: bytes) -> None:
 def decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 with BOM, UTF-8, else Windows-1252."""
     text, encoding = _decode(data)
-    if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:65536]):
+    head = text[:65536]
+    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls > max(8, len(head) // 200):  # a few stray ones are reported on their line
         raise FileProblem("Fichier binaire illisible : un tableau CSV ou XLSX est attendu.")
     return text, encoding
 
@@ -104,8 +106,19 @@ def _read_csv(text: str, encoding: str, max_rows: int) -> Table:
             if len(records) > max_rows + 1:
                 raise FileProblem(f"Trop de lignes : {max_rows} au plus par import.")
     except csv.Error as err:
-        raise FileProblem(f"CSV mal formé vers la ligne {reader.line_num} : {err}.", reader.line_num) from None
+        raise FileProblem(
+            f"CSV mal formé vers la ligne {reader.line_num} : {_csv_reason(err)}.", reader.line_num
+        ) from None
     return _table(records, "csv", encoding, sep)
+
+
+def _csv_reason(err: csv.Error) -> str:
+    text = str(err)
+    if "end of data" in text or "EOF" in text:
+        return "guillemet ouvert jamais refermé"
+    if "expected after" in text:
+        return "caractère inattendu après un guillemet fermant (guillemets à doubler dans un texte)"
+    return text
 
 
 def _table(records: list[list[str]], kind: str, encoding=None, sep=None) -> Table:
