@@ -28,9 +28,7 @@ def staff(tmp_path_factory):
     structures = dict(d.structures)
     structures["str-0001"] = dataclasses.replace(structures["str-0001"], name=XSS)
     sites = [
-        dataclasses.replace(s, name=XSS, address=IMG, description=XSS, closures=())
-        if s.id == "lieu-0001"
-        else s
+        dataclasses.replace(s, name=XSS, address=IMG, description=XSS, closures=()) if s.id == "lieu-0001" else s
         for s in d.sites
     ]
     version = store.add_version(list(structures.values()), sites, False, XSS, XSS)
@@ -52,7 +50,7 @@ def staff(tmp_path_factory):
 
 def assert_escaped(body: str, where: str) -> None:
     assert XSS not in body and IMG not in body, where
-    assert "<script>alert" not in body and "onerror=\"alert" not in body, where
+    assert "<script>alert" not in body and 'onerror="alert' not in body, where
 
 
 def test_every_page_escapes(staff):
