@@ -35,7 +35,7 @@ def record(store: Store, report: Report, author: str, filename: str, dry_run: bo
         cur = con.execute(
             "INSERT INTO import_reports (at, author, filename, dry_run, version, errors, warnings, report) "
             "VALUES (?,?,?,?,?,?,?,?)",
-            (now_iso(), author, filename, int(dry_run), version, len(report.errors), len(report.warnings), blob),
+            (now_iso(), author, filename, int(dry_run), version, *report.count(), blob),
         )
         con.execute("DELETE FROM import_reports WHERE id <= ?", (cur.lastrowid - KEEP,))
         con.execute("COMMIT")

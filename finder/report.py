@@ -38,11 +38,12 @@ class Report:
 
     @property
     def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == ERROR]
+        """Errors by line (the file's order), then field."""
+        return sorted((i for i in self.issues if i.severity == ERROR), key=_order)
 
     @property
     def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == WARNING]
+        return sorted((i for i in self.issues if i.severity == WARNING), key=_order)
 
     @property
     def ok(self) -> bool:
@@ -51,11 +52,16 @@ class Report:
     def sorted(self) -> list[Issue]:
         return sorted(self.issues, key=lambda i: (i.line, i.severity != ERROR, i.field or ""))
 
+    def count(self) -> tuple[int, int]:
+        """(errors, warnings)."""
+        errors = sum(i.severity == ERROR for i in self.issues)
+        return errors, len(self.issues) - errors
+
     def lines_with(self, code: str) -> list[int]:
         return sorted({i.line for i in self.issues if i.code == code})
 
     def summary(self) -> str:
-        e, w = len(self.errors), len(self.warnings)
+        e, w = self.count()
         head = f"{self.rows} ligne(s) lue(s) : {e} erreur(s), {w} avertissement(s)."
         return head + (" Import possible." if self.ok else " Import refusé : corrigez les erreurs.")
 
@@ -65,7 +71,7 @@ class Report:
         for title, issues in (("Erreurs (bloquantes)", self.errors), ("Avertissements", self.warnings)):
             if issues:
                 lines.append(f"{title} :")
-            for i in sorted(issues, key=lambda i: (i.line, i.field or "")):
+            for i in issues:
                 where = f"ligne {i.line}" if i.line else "fichier"
                 lines.append(f"  {where} [{i.field or '-'}] : {i.message}")
         return "\n".join(lines) + "\n"
@@ -82,6 +88,10 @@ class Report:
     def from_json(cls, text: str) -> Report:
         data = json.loads(text)
         return cls(issues=[Issue(**i) for i in data["issues"]], rows=data["rows"], facts=data.get("facts", {}))
+
+
+def _order(issue: Issue) -> tuple:
+    return issue.line, issue.field or ""
 
 
 def _short(value, limit: int = 120) -> str:

@@ -234,11 +234,14 @@ def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
     assert bad.status_code == 400 and "précède" in bad.text
     unknown = staff.post("/admin/fermetures", data={**form, "site": "lieu-inconnu"})
     assert unknown.status_code == 404
+    later = {**form, "start": "2099-01-01", "end": "2099-01-02", "reason": "Inventaire"}
+    assert staff.post("/admin/fermetures", data=later).status_code == 303
+    assert "Fermeture prévue du 2099-01-01 au 2099-01-02 : Inventaire" in staff.get("/lieux/lieu-0001").text
     removal = {"csrf_token": staff.csrf, "site": "lieu-0001", "start": "2020-01-01", "end": "2099-12-31"}
     assert staff.post("/admin/fermetures/supprimer", data=removal).status_code == 303
     assert "Fermé temporairement" not in staff.get("/lieux/lieu-0001").text
     log = staff.get("/admin/versions").text
-    assert "Publication de la version 3" in log
+    assert "Publication de la version 4" in log
 
 
 def test_dashboard_shows_widget_loads(app, staff):
