@@ -145,4 +145,3 @@ def top_k(tr: Triples, rank: np.ndarray, n: int, k: int = 1) -> tuple[np.ndarray
     out_t[o[keep], slot[keep]] = t[keep]
     out_km[o[keep], slot[keep]] = km[keep]
     return out_t, out_km
-

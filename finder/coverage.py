@@ -28,7 +28,7 @@ DISTANCE_CLASSES = (5.0, 10.0, 20.0, 30.0)  # km: 0–5, 5–10, 10–20, 20–3
 CACHE_SIZE = 32
 
 
-@dataclass
+@dataclass(eq=False)  # identity: caches key on it
 class Communes:
     """A list of communes as arrays; ``points`` are their reference points."""
 

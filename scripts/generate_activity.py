@@ -5,8 +5,8 @@ Deterministic: the same seed and directory give byte-identical output. Writes
 geodata/demo/activity.csv (UTF-8, comma-separated). The figures are **fictional**; the
 2023 totals are calibrated to the SPRO 2023 key figures: 3,011,344 people received and
 6,966 professionals trained, spread by network and size (number of sites, population
-around them). 2022 and 2024 follow with a plausible drift; structures of cercle 2 and 3
-were partly labelled in 2023, so a few have no 2022 row.
+around them). 2021 and 2022 precede with a plausible drift; structures of cercle 2 and 3
+were partly labelled in 2023, so a few have no row before 2023.
 
 Usage: python scripts/generate_activity.py [--seed N] [--out PATH]
 """
@@ -29,7 +29,7 @@ from finder import bilan, geography  # noqa: E402
 SEED = 2023
 PEOPLE_2023 = 3_011_344  # SPRO 2023 key figure
 PROFESSIONALS_2023 = 6_966  # SPRO 2023 key figure
-YEAR_FACTOR = {2022: 0.953, 2023: 1.0, 2024: 1.041}  # regional totals relative to 2023
+YEAR_FACTOR = {2021: 0.912, 2022: 0.953, 2023: 1.0}  # regional totals relative to 2023 (latest bilan)
 NEW_IN_2023 = 0.12  # share of cercle 2 and 3 structures labelled in 2023
 
 # People received per site and year, and staff per site (professionals trained weight).
@@ -108,7 +108,7 @@ class ActivityGenerator:
         new_2023 = {s["id"] for s in self.structures if s["cercle"] > 1 and self.rng.random() < NEW_IN_2023}
         rows = []
         for year, factor in YEAR_FACTOR.items():
-            present = [i for i, s in enumerate(self.structures) if year > 2022 or s["id"] not in new_2023]
+            present = [i for i, s in enumerate(self.structures) if year >= 2023 or s["id"] not in new_2023]
             drift = [math.exp(self.rng.gauss(0, 0.06)) for _ in present]
             people = largest_remainder([sizes[i][0] * d for i, d in zip(present, drift)], round(PEOPLE_2023 * factor))
             trained = largest_remainder(
