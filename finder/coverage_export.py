@@ -95,13 +95,17 @@ def _head(c) -> str:
 
 
 # -- CSV ---------------------------------------------------------------------------
-def to_csv(cov: Coverage, sites: list[Site], mask: np.ndarray) -> str:
-    """Spreadsheet-ready CSV (BOM, ``;``, decimal comma), one line per commune in ``mask``."""
+def to_csv(cov: Coverage, sites: list[Site], mask: np.ndarray, progress=None) -> str:
+    """Spreadsheet-ready CSV (BOM, ``;``, decimal comma), one line per commune in ``mask``.
+
+    ``progress(done, total)`` is called along the way when given.
+    """
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for i in np.flatnonzero(mask):
+    selected = np.flatnonzero(mask)
+    for n, i in enumerate(selected, 1):
         r = commune_row(cov, sites, int(i))
         km = r["distance_km"]
         writer.writerow(
@@ -118,6 +122,7 @@ def to_csv(cov: Coverage, sites: list[Site], mask: np.ndarray) -> str:
                 class_label(cov.km[i]),
             ]
         )
+        _tick(progress, n, len(selected))
     return out.getvalue()
 
 
@@ -128,10 +133,11 @@ def safe_cell(text: str) -> str:
 
 
 # -- GeoJSON -----------------------------------------------------------------------
-def to_geojson(cov: Coverage, sites: list[Site], mask: np.ndarray, polygons: dict, head: dict) -> str:
+def to_geojson(cov: Coverage, sites: list[Site], mask: np.ndarray, polygons: dict, head: dict, progress=None) -> str:
     """A FeatureCollection of commune polygons ([lon, lat]) with the coverage as properties."""
     features = []
-    for i in np.flatnonzero(mask):
+    selected = np.flatnonzero(mask)
+    for n, i in enumerate(selected, 1):
         r = commune_row(cov, sites, int(i))
         lon, lat = r.pop("point")
         r["ref_lon"], r["ref_lat"] = lon, lat
@@ -141,5 +147,11 @@ def to_geojson(cov: Coverage, sites: list[Site], mask: np.ndarray, polygons: dic
             json.loads(shapely.to_geojson(geom)) if geom is not None else {"type": "Point", "coordinates": [lon, lat]}
         )
         features.append({"type": "Feature", "id": r["insee"], "geometry": geometry, "properties": r})
+        _tick(progress, n, len(selected))
     body = {"type": "FeatureCollection", **head, "summary": cov.summary(mask).as_json(), "features": features}
     return dumps(body)
+
+
+def _tick(progress, done: int, total: int) -> None:
+    if progress is not None and (done % 200 == 0 or done == total):
+        progress(done, total)
