@@ -38,10 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import api, errors, staff
+    from . import api, errors, pages, staff
 
     errors.register(app)
     app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
     staff.register(app)
     return app
 
