@@ -1,14 +1,11 @@
 """Coverage answers as JSON (API), CSV (French spreadsheets) and GeoJSON (QGIS).
 
 Points and polygons are GeoJSON, i.e. [lon, lat]. The CSV opens as is in a French
-spreadsheet: UTF-8 with BOM, ``;`` separator, decimal comma, and cells that a spreadsheet
-would read as a formula are neutralised.
+spreadsheet (finder.spreadsheet: UTF-8 with BOM, ``;``, decimal comma, no formula).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import weakref
 
@@ -18,6 +15,7 @@ import shapely
 from .coverage import DISTANCE_CLASSES, Communes, Coverage
 from .geojson import dumps
 from .model import Site
+from .spreadsheet import csv_text, decimal
 
 CLASS_LABELS = ("0 à 5 km", "5 à 10 km", "10 à 20 km", "20 à 30 km", "plus de 30 km")
 CSV_HEADER = (
@@ -32,7 +30,6 @@ CSV_HEADER = (
     "Couverte",
     "Classe de distance",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HEADS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -96,40 +93,30 @@ def _head(c) -> str:
 
 # -- CSV ---------------------------------------------------------------------------
 def to_csv(cov: Coverage, sites: list[Site], mask: np.ndarray, progress=None) -> str:
-    """Spreadsheet-ready CSV (BOM, ``;``, decimal comma), one line per commune in ``mask``.
+    """Spreadsheet-ready CSV (see finder.spreadsheet), one line per commune in ``mask``.
 
     ``progress(done, total)`` is called along the way when given.
     """
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
     selected = np.flatnonzero(mask)
+    rows = []
     for n, i in enumerate(selected, 1):
         r = commune_row(cov, sites, int(i))
-        km = r["distance_km"]
-        writer.writerow(
+        rows.append(
             [
-                safe_cell(r["insee"]),
-                safe_cell(r["name"]),
-                safe_cell(r["department"]),
-                safe_cell(r["epci"] or ""),
+                r["insee"],
+                r["name"],
+                r["department"],
+                r["epci"] or "",
                 r["population"],
-                safe_cell(r["nearest_site_id"] or ""),
-                safe_cell(r["nearest_site_name"] or ""),
-                "" if km is None else f"{km:.3f}".replace(".", ","),
+                r["nearest_site_id"] or "",
+                r["nearest_site_name"] or "",
+                decimal(r["distance_km"]),
                 "oui" if r["covered"] else "non",
                 class_label(cov.km[i]),
             ]
         )
         _tick(progress, n, len(selected))
-    return out.getvalue()
-
-
-def safe_cell(text: str) -> str:
-    """Text a spreadsheet must not run as a formula (CSV injection): prefix such cells with '."""
-    text = str(text)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return csv_text(rows, CSV_HEADER)
 
 
 # -- GeoJSON -----------------------------------------------------------------------

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from finder import coverage
-from finder.coverage_export import safe_cell, to_csv, to_geojson
+from finder.coverage_export import to_csv, to_geojson
 from finder.criteria import Criteria
 from finder.geography import LYON
+from finder.spreadsheet import safe_cell
 from finder.web.coverage_api import OPENAPI_PATHS
 
 
