@@ -169,8 +169,8 @@ def compute(directory: Directory, geo: Geography, activity: Activity, year: int)
             [(network[s.structure_id], _site_department(geo, s.commune)) for s in sites],
             deps,
         ),
-        by_cercle=_summary("Par cercle", _cercle_labels(), cercle, by_id, sites),
-        by_network=_summary("Par réseau", _network_labels(), network, by_id, sites),
+        by_cercle=_summary("Structures, lieux et activité par cercle", _cercle_labels(), cercle, by_id, sites),
+        by_network=_summary("Structures, lieux et activité par réseau", _network_labels(), network, by_id, sites),
         breakdowns=tuple(_breakdown(name, group, rows) for name, group in BREAKDOWNS.items()),
     )
 
@@ -217,6 +217,10 @@ def _summary(title: str, labels, key_of: dict[str, str], by_id: dict, sites) -> 
 
 
 def _breakdown(name: str, group, rows: list[ActivityRow]) -> Table:
-    titles = {"genre": "Personnes accueillies par genre", "age": "Par tranche d'âge", "provenance": "Par provenance"}
+    titles = {
+        "genre": "Personnes accueillies par genre",
+        "age": "Personnes accueillies par tranche d'âge",
+        "provenance": "Personnes accueillies par provenance",
+    }
     cells = tuple((sum(r.counts[k] for r in rows),) for k, _ in group)
     return Table(titles[name], tuple(group), (("people", "Personnes accueillies"),), cells)
