@@ -30,8 +30,22 @@ class CoverageQuery:
         return out
 
 
+class NonBlank:
+    """args without blank values: an HTML form sends every empty field (``network=``)."""
+
+    def __init__(self, args):
+        self.args = args
+
+    def getlist(self, name: str) -> list[str]:
+        return [v for v in self.args.getlist(name) if v.strip()]
+
+
 def parse_coverage(args, departments) -> CoverageQuery:
-    """Profile filters (as for nearest), ``max_km`` (default 20) and an optional ``department``."""
+    """Profile filters (as for nearest), ``max_km`` (default 20) and an optional ``department``.
+
+    Blank values count as absent.
+    """
+    args = NonBlank(args)
     criteria = query.parse_criteria(args)  # no site département filter here
     department = query.parse_code(args, "department", departments)
     max_km = query.parse_max_km(args)

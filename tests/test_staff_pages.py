@@ -38,6 +38,12 @@ def test_coverage_page_for_the_region(client, engine):
     assert 'href="/couverture/export.csv?' in page and 'href="/couverture/export.geojson?' in page
 
 
+def test_the_form_as_a_browser_sends_it(client):
+    qs = "age=&status=&qualification=&level=2&network=&mode=&max_km=20&department="
+    r = client.get("/couverture?" + qs)
+    assert r.status_code == 200 and "de la population à moins de 20,0 km" in text(r)
+
+
 def test_coverage_page_for_a_department_lists_epcis(client):
     page = text(client.get("/couverture?level=2&department=15"))
     assert "Cantal" in page and "Communauté de communes" in page
