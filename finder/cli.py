@@ -1,8 +1,9 @@
 """Command line: ``spro-finder COMMAND``.
 
 Commands: init (create the store with the demo directory), nearest (find sites from a
-commune or a position), info (the served dataset); directory management (import, export,
-versions, publish, rollback, user) in finder.cli_directory.
+commune or a position), info (the served dataset); field-staff commands coverage, suggest
+and critical live in cli_staff; directory management (import, export, versions, publish,
+rollback, user) in cli_directory.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import cli_directory, geography, query
+from . import cli_directory, cli_staff, geography, query
 from . import config as config_mod
 from .engine import Engine
 from .errors import FinderError
@@ -131,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--limit", type=str)
     n.add_argument("--max-km", dest="max_km", type=str)
     n.set_defaults(func=cmd_nearest)
+    cli_staff.add_commands(sub, _engine)
     cli_directory.register(sub)
     return p
 

@@ -38,12 +38,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import admin, api, errors, pages, security
+    from . import admin, api, errors, pages, security, staff
 
     errors.register(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    staff.register(app)
     app.register_blueprint(admin.bp)
     return app
 
