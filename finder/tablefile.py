@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 from .columns import NAMES
@@ -89,14 +90,17 @@ def sniff_separator(first_line: str) -> str:
     """The separator that makes the most known column names out of the header line."""
 
     def score(sep: str) -> tuple[int, int]:
-        cells = next(csv.reader([first_line], delimiter=sep), [])
+        try:
+            cells = next(csv.reader([first_line], delimiter=sep), [])
+        except csv.Error:
+            return 0, 0
         return sum(c.strip().lower() in NAMES for c in cells), len(cells)
 
     return max(SEPARATORS, key=score)
 
 
 def _read_csv(text: str, encoding: str, max_rows: int) -> Table:
-    first = text.lstrip("\r\n").split("\n", 1)[0]
+    first = re.split(r"\r\n|\r|\n", text.lstrip("\r\n"), maxsplit=1)[0]
     sep = sniff_separator(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     records = []
