@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from .. import query, vocab
 from . import state
+from .http import cacheable
 
 bp = Blueprint("api", __name__)
 
@@ -22,11 +23,13 @@ def healthz():
 
 
 @bp.get("/api/v1/vocabularies")
+@cacheable
 def vocabularies():
     return jsonify(vocab.as_json())
 
 
 @bp.get("/api/v1/sites")
+@cacheable
 def sites():
     engine = state().engine
     criteria = query.parse_criteria(request.args, departments=engine.geo.departments)
@@ -49,5 +52,6 @@ def nearest():
 
 
 @bp.get("/api/v1/sites/<site_id>")
+@cacheable
 def site(site_id: str):
     return _geojson(state().engine.site_feature_json(site_id))

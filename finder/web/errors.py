@@ -23,7 +23,8 @@ def register(app: Flask) -> None:
     def http_error(err: HTTPException):
         message = HTTP_MESSAGES.get(err.code, err.description or err.name)
         body = {"error": {"code": err.name.lower().replace(" ", "_"), "field": None, "message": message}}
-        return jsonify(body), err.code
+        headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]  # e.g. Allow on 405
+        return jsonify(body), err.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):  # pragma: no cover - last resort, logged by Flask
