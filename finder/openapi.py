@@ -9,6 +9,7 @@ The web layer keeps only the paths the app actually serves (finder/web/docs.py).
 from __future__ import annotations
 
 from . import __version__, geodesy, query, vocab
+from .geocode import MAX_QUERY
 
 REF = "#/components/schemas/"
 GEOJSON = "application/geo+json"
@@ -262,31 +263,23 @@ def _vocabularies_schema() -> dict:
 
 
 def _geocode_schema() -> dict:
-    number, text = {"type": "number"}, {"type": "string"}
-    return {
+    text = {"type": "string"}
+    place = {
         "type": "object",
-        "required": ["results"],
+        "required": ["label", "insee", "name", "department", "postcode", "lat", "lon", "kind", "score"],
         "properties": {
-            "results": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["label", "lat", "lon"],
-                    "properties": {
-                        "label": text,
-                        "insee": nullable(text),
-                        "name": nullable(text),
-                        "department": nullable(text),
-                        "postcode": nullable(text),
-                        "lat": number,
-                        "lon": number,
-                        "kind": text,
-                        "score": nullable(number),
-                    },
-                },
-            }
+            "label": {**text, "description": "Libellé à afficher."},
+            "insee": {**text, "description": "Code INSEE de la commune (ou de l'arrondissement)."},
+            "name": text,
+            "department": text,
+            "postcode": nullable(text),
+            "lat": {"type": "number", "description": "Latitude WGS84."},
+            "lon": {"type": "number", "description": "Longitude WGS84."},
+            "kind": {"type": "string", "enum": ["commune", "arrondissement", "postcode", "address"]},
+            "score": {"type": "number"},
         },
     }
+    return {"type": "object", "required": ["results"], "properties": {"results": {"type": "array", "items": place}}}
 
 
 # -- parameters ---------------------------------------------------------------------------
@@ -453,10 +446,15 @@ def paths(departments: list[str]) -> dict:
                 "Communes (et adresses lorsque le service national est configuré) correspondant à un texte.",
                 [
                     {
-                        **_query("q", {"type": "string"}, "Commune, code postal ou adresse.", allowEmptyValue=False),
+                        **_query(
+                            "q",
+                            {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
+                            "Commune, code postal ou adresse.",
+                            allowEmptyValue=False,
+                        ),
                         "required": True,
                     },
-                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 10, "default": 5}, "Nombre maximal."),
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}, "Nombre maximal."),
                 ],
                 _ok("GeocodeResults"),
                 "400",

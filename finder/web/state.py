@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import geography
 from ..engine import Engine
+from ..geocode import Geocoder
 from ..store import Store
 
 
@@ -22,9 +23,10 @@ def _geography(path: str) -> geography.Geography:
 
 
 class State:
-    def __init__(self, store: Store, geo: geography.Geography, check_seconds: float):
+    def __init__(self, store: Store, geo: geography.Geography, check_seconds: float, geocoder: Geocoder):
         self.store = store
         self.geo = geo
+        self.geocoder = geocoder
         self.check_seconds = check_seconds
         self._lock = threading.Lock()
         self._engine = Engine(store.load(), geo)
@@ -34,7 +36,9 @@ class State:
     def from_config(cls, config) -> State:
         store = Store(config["DATABASE"])
         store.initialise(Path(config["DEMO_DIRECTORY"]))
-        return cls(store, _geography(config["GEODATA_DIR"]), config["RELOAD_CHECK_SECONDS"])
+        geo = _geography(config["GEODATA_DIR"])
+        geocoder = Geocoder(geo, config.get("BAN_URL"), config["BAN_TIMEOUT"])
+        return cls(store, geo, config["RELOAD_CHECK_SECONDS"], geocoder)
 
     @property
     def engine(self) -> Engine:

@@ -1,0 +1,24 @@
+"""Text normalisation for matching French place names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_SEPARATORS = re.compile(r"[\s\-'’`´,;./()]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, œ/æ expanded."""
+    text = text.lower().replace("œ", "oe").replace("æ", "ae")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded words; St/Ste expanded; hyphens, apostrophes and punctuation are separators."""
+    return [_ABBREVIATIONS.get(t, t) for t in _SEPARATORS.split(fold(text)) if t]
+
+
+def normalise(text: str) -> str:
+    return " ".join(tokens(text))
