@@ -15,7 +15,7 @@ bp = Blueprint("api", __name__)
 GEOJSON = "application/geo+json"
 
 
-def _geojson(body: str):
+def _geojson(body: str | bytes):
     return current_app.response_class(body, mimetype=GEOJSON)
 
 
@@ -62,7 +62,7 @@ def nearest():
         origin = engine.origin_from_commune(origin_q.commune)
     else:
         origin = engine.origin_from_point(origin_q.lat, origin_q.lon)
-    return _geojson(engine.nearest_json(origin, criteria, limit, max_km))
+    return _geojson(engine.nearest_body(origin, criteria, limit, max_km))
 
 
 @bp.get("/api/v1/sites/<site_id>")

@@ -113,11 +113,9 @@ class HttpPolicy:
         path = request.path
         headers = response.headers
         if path.startswith(API_PREFIX):
-            for key, value in self.api_headers:
-                headers[key] = value
+            headers.extend(self.api_headers)  # API views never set these: no duplicates
             if request.method == "OPTIONS":
-                for key, value in PREFLIGHT:
-                    headers[key] = value
+                headers.extend(PREFLIGHT)
         else:
             embed = path == EMBED_PREFIX or path.startswith(EMBED_PREFIX + "/")
             for key, value in self.embed_headers if embed else self.page_headers:
