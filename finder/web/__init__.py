@@ -38,13 +38,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import api, docs, errors, http, pages
+    from . import api, docs, embed, errors, http, pages
 
     errors.register(app)
     http.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(embed.bp)
     return app
 
 
