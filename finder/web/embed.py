@@ -99,4 +99,4 @@ def _resolve_commune(args: MultiDict, errors: dict) -> str | None:
         errors["commune"] = f"Aucune commune d'Auvergne-Rhône-Alpes ne correspond à « {text} »."
         return None
     args["commune"] = places[0].insee
-    return f"{places[0].label} ({places[0].insee})"
+    return f"{places[0].label} — code INSEE {places[0].insee}"

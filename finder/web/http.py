@@ -85,7 +85,8 @@ class HttpPolicy:
         self.page_headers = common + (("X-Frame-Options", "SAMEORIGIN"),)
         self.embed_headers = common
         self.page_csp = page_csp(tiles, "'self'")
-        self.embed_csp = page_csp(tiles, " ".join(config["EMBED_FRAME_ANCESTORS"]))
+        allowed = config["EMBED_FRAME_ANCESTORS"]  # an allow-list keeps 'self' for the configurator's preview
+        self.embed_csp = page_csp(tiles, "*" if "*" in allowed else " ".join(("'self'",) + tuple(allowed)))
         self.min_bytes = config["COMPRESS_MIN_BYTES"]
         self.level = config["COMPRESS_LEVEL"]
         self.max_age = config["CACHE_MAX_AGE"]
