@@ -28,6 +28,7 @@ DEFAULTS = {
     "CACHE_MAX_AGE": 300,  # seconds; Cache-Control of cacheable API answers (then ETag revalidation)
     "COMPRESS_MIN_BYTES": 2048,  # gzip JSON answers from this size when the client accepts it
     "COMPRESS_LEVEL": 6,
+    "ANSWER_CACHE_SIZE": 2048,  # nearest answers memoised per worker (0 = off); about 11 kB each
 }
 
 
@@ -59,6 +60,7 @@ def check_partner(config: dict) -> None:
         ("TRUSTED_PROXIES", 0),
         ("CACHE_MAX_AGE", 0),
         ("COMPRESS_MIN_BYTES", 0),
+        ("ANSWER_CACHE_SIZE", 0),
     ):
         config[key] = _int_at_least(config, key, lo)
     config["COMPRESS_LEVEL"] = _int_at_least(config, "COMPRESS_LEVEL", 1)

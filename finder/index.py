@@ -4,10 +4,11 @@ Sites live in an R-tree in Lambert-93 metres. A query's criteria become a boolea
 mask built from precomputed columns (one numpy array per code), cached per
 equivalent criteria. The mask selects a *view*:
 
+- a small set (up to SCAN_MAX sites, the whole demo directory included): a vectorised
+  scan of the set's coordinates only;
 - every site: the global R-tree;
 - a large share of the sites: the global R-tree, skipping non-matching candidates;
-- a mid-sized subset: an R-tree of its own, built once and cached;
-- a small subset: a vectorised scan of the subset's coordinates only.
+- a mid-sized subset: an R-tree of its own, built once and cached.
 
 Candidates come in planar order; they are ranked by WGS84 geodesic distance, and the
 search stops once the next planar candidate is provably farther (see geodesy.SCALE_MAX)
@@ -27,7 +28,7 @@ from . import geodesy
 from .criteria import Criteria
 from .model import Site, Structure
 
-SCAN_MAX = 256  # subsets up to this size are scanned: cheaper than any tree
+SCAN_MAX = 2048  # up to this many matching sites, a numpy scan is cheaper than any tree walk from Python
 DENSE_SHARE = 0.25  # subsets above this share of all sites reuse the global tree
 VIEW_CACHE = 256
 
@@ -55,10 +56,10 @@ class _View:
         self.owner = owner
         self.positions = positions
         n, total = len(positions), owner.size
-        if n == total:
-            self.kind = "all"
-        elif n <= SCAN_MAX:
+        if n <= SCAN_MAX:
             self.kind = "scan"
+        elif n == total:
+            self.kind = "all"
         elif n >= DENSE_SHARE * total:
             self.kind = "dense"
             self.mask = np.zeros(total, dtype=bool)

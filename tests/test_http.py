@@ -222,3 +222,33 @@ def test_bad_partner_settings_stop_the_app(tmp_path, key, value):
 
     with pytest.raises(ConfigError, match=key):
         make_app(tmp_path, **{key: value})
+
+
+# -- answer cache -------------------------------------------------------------------------
+def test_nearest_answers_are_memoised_per_query_and_version(tmp_path):
+    app = make_app(tmp_path, RELOAD_CHECK_SECONDS=0)
+    c = app.test_client()
+    cache = app.extensions["spro_answers"]
+    first = c.get("/api/v1/sites/nearest?commune=69123&limit=3")
+    assert len(cache._bodies) == 1
+    assert c.get("/api/v1/sites/nearest?commune=69123&limit=3").data == first.data
+    assert len(cache._bodies) == 1
+    assert c.get("/api/v1/sites/nearest?commune=69123&limit=99").status_code == 400
+    assert len(cache._bodies) == 1  # errors are not kept
+    st = app.extensions["spro"]
+    d = st.engine.directory
+    st.store.publish(st.store.add_version(list(d.structures.values()), d.sites[:5], False, "t", "t"), "t")
+    fresh = c.get("/api/v1/sites/nearest?commune=69123&limit=3").get_json()
+    assert fresh["dataset"]["sites"] == 5 and len(cache._bodies) == 2
+
+
+def test_answer_cache_is_bounded():
+    from finder.web.http import AnswerCache
+
+    cache = AnswerCache(2)
+    for key in "abc":
+        assert cache.get(key, lambda k=key: k.encode()) == key.encode()
+    assert len(cache._bodies) == 1  # emptied when full, then "c" kept
+    off = AnswerCache(0)
+    off.get("a", lambda: b"x")
+    assert off._bodies == {}

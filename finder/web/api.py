@@ -8,7 +8,7 @@ from .. import query, vocab
 from ..errors import InvalidParameter, MissingParameter
 from ..geocode import MAX_QUERY
 from . import state
-from .http import cacheable
+from .http import answer_cache, cacheable
 
 bp = Blueprint("api", __name__)
 
@@ -53,7 +53,11 @@ def sites():
 @bp.get("/api/v1/sites/nearest")
 def nearest():
     engine = state().engine
-    args = request.args
+    key = (engine.info.version, request.query_string)
+    return _geojson(answer_cache().get(key, lambda: _nearest_body(engine, request.args)))
+
+
+def _nearest_body(engine, args) -> bytes:
     origin_q = query.parse_origin(args)
     criteria = query.parse_criteria(args, departments=engine.geo.departments)
     limit = query.parse_limit(args)
@@ -62,7 +66,7 @@ def nearest():
         origin = engine.origin_from_commune(origin_q.commune)
     else:
         origin = engine.origin_from_point(origin_q.lat, origin_q.lon)
-    return _geojson(engine.nearest_body(origin, criteria, limit, max_km))
+    return engine.nearest_body(origin, criteria, limit, max_km)
 
 
 @bp.get("/api/v1/sites/<site_id>")

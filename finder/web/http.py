@@ -154,9 +154,37 @@ class HttpPolicy:
         return f"{self.salt}-{version}-{zlib.crc32(full_path.encode()):08x}"
 
 
+class AnswerCache:
+    """Bounded memo of answer bodies, keyed by (directory version, query string), per worker.
+
+    For deterministic answers asked again and again (a widget preset to a commune, popular
+    searches). Emptied whole when full: no ordering to maintain, safe under threads.
+    Only successful answers are kept (``compute`` raising leaves nothing behind).
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._bodies: dict = {}
+
+    def get(self, key, compute):
+        body = self._bodies.get(key)
+        if body is None:
+            body = compute()
+            if self.size:
+                if len(self._bodies) >= self.size:
+                    self._bodies.clear()
+                self._bodies[key] = body
+        return body
+
+
+def answer_cache() -> AnswerCache:
+    return current_app.extensions["spro_answers"]
+
+
 def init_app(app: Flask) -> HttpPolicy:
     policy = HttpPolicy(app.config)
     app.extensions["spro_http"] = policy
+    app.extensions["spro_answers"] = AnswerCache(app.config["ANSWER_CACHE_SIZE"])
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
