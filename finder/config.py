@@ -23,6 +23,7 @@ DEFAULTS = {
     "RATELIMIT_PER_MINUTE": 120,  # sustained requests per minute a client may make
     "RATELIMIT_BURST": 240,  # requests a client may make at once before being slowed down
     "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 20 bytes each)
+    "RATELIMIT_EXEMPT": "127.0.0.1 ::1",  # addresses never limited (local checks); "" to limit everyone
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app: client address from X-Forwarded-For
     "EMBED_FRAME_ANCESTORS": "*",  # who may frame /embed: "*" or space-separated origins
     "CACHE_MAX_AGE": 300,  # seconds; Cache-Control of cacheable API answers (then ETag revalidation)
@@ -67,6 +68,8 @@ def check_partner(config: dict) -> None:
     if config["COMPRESS_LEVEL"] > 9:
         raise ConfigError("COMPRESS_LEVEL doit être compris entre 1 et 9.")
     config["EMBED_FRAME_ANCESTORS"] = frame_ancestors(config["EMBED_FRAME_ANCESTORS"])
+    exempt = config["RATELIMIT_EXEMPT"]
+    config["RATELIMIT_EXEMPT"] = frozenset(exempt.replace(",", " ").split() if isinstance(exempt, str) else exempt)
 
 
 def _int_at_least(config: dict, key: str, lo: int) -> int:

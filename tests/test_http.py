@@ -252,3 +252,11 @@ def test_answer_cache_is_bounded():
     off = AnswerCache(0)
     off.get("a", lambda: b"x")
     assert off._bodies == {}
+
+
+def test_loopback_is_exempt_by_default_and_configurable(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_PER_MINUTE=1, RATELIMIT_BURST=1)
+    c = app.test_client()  # REMOTE_ADDR 127.0.0.1: local checks are never limited
+    assert {c.get("/api/v1/vocabularies").status_code for _ in range(3)} == {200}
+    strict = make_app(tmp_path, RATELIMIT_PER_MINUTE=1, RATELIMIT_BURST=1, RATELIMIT_EXEMPT="").test_client()
+    assert [strict.get("/api/v1/vocabularies").status_code for _ in range(2)] == [200, 429]

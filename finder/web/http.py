@@ -92,6 +92,7 @@ class HttpPolicy:
         self.max_age = config["CACHE_MAX_AGE"]
         self.salt = f"{zlib.crc32(f'{__version__}-{time.time()}'.encode()):08x}"
         self.limiter = None
+        self.exempt = config["RATELIMIT_EXEMPT"]
         if config["RATELIMIT_ENABLED"]:
             self.limiter = RateLimiter(
                 config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"], config["RATELIMIT_SLOTS"]
@@ -103,7 +104,10 @@ class HttpPolicy:
     def before(self):
         if self.limiter is None or not request.path.startswith(API_PREFIX):
             return None
-        wait = self.limiter.hit(request.remote_addr or "-")
+        addr = request.remote_addr or "-"
+        if addr in self.exempt:
+            return None
+        wait = self.limiter.hit(addr)
         if not wait:
             return None
         response = current_app.response_class(self.rate_limited_body, 429, mimetype="application/json")
