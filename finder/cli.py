@@ -1,7 +1,8 @@
 """Command line: ``spro-finder COMMAND``.
 
 Commands: init (create the store with the demo directory), nearest (find sites from a
-commune or a position), info (the served dataset).
+commune or a position), info (the served dataset); field-staff commands coverage, suggest
+and critical live in cli_staff.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import cli_staff, geography, query
 from . import config as config_mod
-from . import geography, query
 from .engine import Engine
 from .errors import FinderError
 from .store import Store
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--limit", type=str)
     n.add_argument("--max-km", dest="max_km", type=str)
     n.set_defaults(func=cmd_nearest)
+    cli_staff.add_commands(sub, _engine)
     return p
 
 

@@ -507,7 +507,8 @@ def build(departments, extra_paths: dict | None = None, extra_schemas: dict | No
     """The whole document; ``extra_paths`` / ``extra_schemas`` come from optional modules (coverage)."""
     deps = sorted(departments)
     doc_paths = paths(deps)
-    doc_paths.update(extra_paths or {})
+    for path, item in (extra_paths or {}).items():
+        doc_paths[path] = _with_rate_limit(path, item)
     return {
         "openapi": "3.1.0",
         "info": {**INFO, "version": __version__},
@@ -521,6 +522,19 @@ def build(departments, extra_paths: dict | None = None, extra_schemas: dict | No
         "paths": doc_paths,
         "components": {"schemas": {**schemas(deps), **(extra_schemas or {})}, "responses": RESPONSES},
     }
+
+
+def _with_rate_limit(path: str, item: dict) -> dict:
+    """Every /api/ operation may answer 429 (the limit applies to the whole API)."""
+    if not path.startswith("/api/"):
+        return item
+    out = {}
+    for method, op in item.items():
+        if isinstance(op, dict) and "responses" in op:
+            responses = {"429": {"$ref": "#/components/responses/TooManyRequests"}, **op["responses"]}
+            op = {**op, "responses": responses}
+        out[method] = op
+    return out
 
 
 def served(document: dict, serves) -> dict:

@@ -37,6 +37,6 @@ def base_url():
 
 
 @SCHEMA.parametrize()
-@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=50, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_openapi_document(case, base_url):
     case.call_and_validate(base_url=base_url, excluded_checks=[positive_data_acceptance])

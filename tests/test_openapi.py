@@ -62,6 +62,12 @@ def test_error_and_limit_responses_are_described(doc):
     assert doc["components"]["schemas"]["Error"]["properties"]["error"]["required"] == ["code", "field", "message"]
 
 
+def test_every_api_operation_documents_429(doc):
+    for path, item in doc["paths"].items():
+        if path.startswith("/api/"):
+            assert "429" in item["get"]["responses"], path
+
+
 def test_optional_paths_are_kept_only_when_served():
     full = openapi.build({"69": "Rhône"}, {"/api/v1/coverage": {"get": {"responses": {"200": {"description": "x"}}}}})
     served = openapi.served(full, lambda path: path != "/api/v1/coverage")

@@ -38,12 +38,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import api, docs, embed, errors, http, pages
+    from . import api, docs, embed, errors, http, pages, staff
 
     errors.register(app)
     http.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    staff.register(app)
     app.register_blueprint(docs.bp)
     app.register_blueprint(embed.bp)
     return app

@@ -1,35 +1,22 @@
 """The widget in a real browser (Debian Chromium): a partner page on another port embeds it with embed.js.
 
-Two loopback servers: the app, and a "partner" host page (which also serves stand-in map
-tiles, so nothing leaves the machine; any other request is aborted).
+Two loopback servers: the app (the shared ``serve`` of conftest.py, map tiles included) and
+a "partner" host page. Requests to any other host are aborted and recorded (``blocked``).
 """
 
 from __future__ import annotations
 
-import base64
 from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from ..conftest import make_app
-from ..live import serve
+from finder import usage
+
+from ..live import serve as serve_wsgi
+from .conftest import new_context, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
 HOST_PAGE = """<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>Lycée partenaire</title></head>
 <body>
@@ -42,57 +29,39 @@ HOST_PAGE = """<!doctype html>
 
 
 class PartnerSite:
-    """A WSGI app: the host page at / and 1x1 PNG map tiles under /tiles/."""
+    """A WSGI app serving the partner's page, which loads the widget from the app's server."""
 
-    def __init__(self):
-        self.app_url = ""
+    def __init__(self, app_url: str):
+        self.body = HOST_PAGE.format(app=app_url).encode()
 
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "/")
-        if path.startswith("/tiles/"):
-            start_response("200 OK", [("Content-Type", "image/png"), ("Content-Length", str(len(TILE)))])
-            return [TILE]
-        body = HOST_PAGE.format(app=self.app_url).encode()
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
-        return [body]
+        headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(self.body)))]
+        start_response("200 OK", headers)
+        return [self.body]
 
 
 @contextmanager
 def servers(tmp_path):
-    partner = PartnerSite()
-    with serve(partner, host="127.0.0.1") as partner_url:
-        app = make_app(tmp_path, TILES_URL=partner_url + "/tiles/{z}/{x}/{y}.png", RATELIMIT_ENABLED=False)
-        with serve(app) as app_url:
-            partner.app_url = app_url
-            yield app, app_url, partner_url
+    live = serve(tmp_path, RATELIMIT_ENABLED=False)
+    try:
+        with serve_wsgi(PartnerSite(live.url)) as partner_url:
+            yield live.server.app, live.url, partner_url
+    finally:
+        live.stop()
 
 
-def _loopback_only(route):
-    url = route.request.url
-    if url.startswith(("http://127.0.0.1:", "about:", "data:")):
-        route.continue_()
-    else:
-        route.abort()
+def _watch(page) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return problems
 
 
-@pytest.fixture()
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser):
+def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser, blocked):
     with servers(tmp_path) as (app, app_url, partner_url):
-        context = browser.new_context(viewport={"width": 1000, "height": 800})
-        context.route("**/*", _loopback_only)
+        context = new_context(browser, blocked, viewport={"width": 1000, "height": 800})
         page = context.new_page()
-        problems = []
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+        problems = _watch(page)
 
         page.goto(partner_url + "/")
         iframe = page.locator("#widget iframe")
@@ -119,18 +88,15 @@ def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser):
         assert page.locator("#after").is_visible()
 
         # Counted once, for the partner's origin; the search inside is not a new load
-        from finder import usage
-
         counted = {r["origin"]: r["count"] for r in usage.counts(app.config["DATABASE"])}
         assert counted == {partner_url: 1}
-        assert problems == []
+        assert problems == [] and blocked == []
         context.close()
 
 
-def test_main_page_refuses_to_be_framed(tmp_path, browser):
+def test_main_page_refuses_to_be_framed(tmp_path, browser, blocked):
     with servers(tmp_path) as (app, app_url, partner_url):
-        context = browser.new_context()
-        context.route("**/*", _loopback_only)
+        context = new_context(browser, blocked)
         page = context.new_page()
         page.goto(partner_url + "/")
         page.set_content(

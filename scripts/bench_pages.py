@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Measure the citizen pages: HTML size and median server time (in-process WSGI call).
+
+Usage: python scripts/bench_pages.py [--runs 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from finder.web import create_app  # noqa: E402
+
+PAGES = [
+    ("results, commune + profile", "/?q=Grenoble&age=22&status=demandeurs-emploi&level=2"),
+    ("results, position", "/?lat=45.7667&lon=4.88"),
+    ("results, address", "/?q=12+rue+Félix+Poulat+38000+Grenoble"),
+    ("commune choice", "/?q=Saint-Martin"),
+    ("site page", "/lieux/lieu-0001"),
+    ("empty form", "/"),
+]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--runs", type=int, default=200)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"DATABASE": str(Path(tmp) / "bench.sqlite3")})
+        client = app.test_client()
+        print(f"{'page':<28} {'size':>9} {'median':>9} {'p95':>9}")
+        for label, url in PAGES:
+            client.get(url)  # warm caches
+            times, size = [], 0
+            for _ in range(args.runs):
+                t = time.perf_counter()
+                r = client.get(url)
+                times.append((time.perf_counter() - t) * 1000)
+                size = len(r.data)
+            p95 = statistics.quantiles(times, n=20)[-1]
+            print(f"{label:<28} {size / 1024:7.1f} KB {statistics.median(times):6.1f} ms {p95:6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
