@@ -13,7 +13,7 @@ import pytest
 from finder import usage
 
 from ..live import serve as serve_wsgi
-from .conftest import new_context, serve
+from .conftest import axe_violations, new_context, serve
 
 pytestmark = pytest.mark.browser
 
@@ -108,3 +108,11 @@ def test_main_page_refuses_to_be_framed(tmp_path, browser, blocked):
         assert blocked.count() == 0  # the browser did not render the search page inside another site
         assert page.frame_locator("#b").locator("form.search-form").count() == 1
         context.close()
+
+
+@pytest.mark.parametrize("path", ["/embed?commune=15014&view=map", "/integrer?commune_q=Aurillac", "/api"])
+def test_partner_pages_have_no_serious_accessibility_violation(live_server, page, path):
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+    assert page.console_errors == []
