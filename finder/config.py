@@ -31,6 +31,18 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Partner integration: public API v1 and the embeddable widget
+    "RATELIMIT_ENABLED": True,  # token bucket per client address on /api/
+    "RATELIMIT_PER_MINUTE": 120,  # sustained requests per minute a client may make
+    "RATELIMIT_BURST": 240,  # requests a client may make at once before being slowed down
+    "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 20 bytes each)
+    "RATELIMIT_EXEMPT": "127.0.0.1 ::1",  # addresses never limited (local checks); "" to limit everyone
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app: client address from X-Forwarded-For
+    "EMBED_FRAME_ANCESTORS": "*",  # who may frame /embed: "*" or space-separated origins
+    "CACHE_MAX_AGE": 300,  # seconds; Cache-Control of cacheable API answers (then ETag revalidation)
+    "COMPRESS_MIN_BYTES": 2048,  # gzip JSON answers from this size when the client accepts it
+    "COMPRESS_LEVEL": 6,
+    "ANSWER_CACHE_SIZE": 2048,  # nearest answers memoised per worker (0 = off); about 11 kB each
 }
 
 
@@ -51,6 +63,7 @@ def check(config: dict) -> None:
     if "{z}" not in config["TILES_URL"]:
         raise ConfigError("TILES_URL doit contenir {z}, {x} et {y}.")
     _check_staff(config)
+    check_partner(config)
 
 
 def _check_staff(config: dict) -> None:
@@ -72,3 +85,49 @@ def _check_staff(config: dict) -> None:
     secret = config.get("SECRET_KEY")
     if secret is not None and len(str(secret)) < 16:
         raise ConfigError("SECRET_KEY trop courte : 16 caractères au moins (32 octets aléatoires conseillés).")
+
+
+def check_partner(config: dict) -> None:
+    """Rate limiting, caching, compression and framing settings of the partner integration."""
+    for key, lo in (
+        ("RATELIMIT_PER_MINUTE", 1),
+        ("RATELIMIT_BURST", 1),
+        ("RATELIMIT_SLOTS", 1),
+        ("TRUSTED_PROXIES", 0),
+        ("CACHE_MAX_AGE", 0),
+        ("COMPRESS_MIN_BYTES", 0),
+        ("ANSWER_CACHE_SIZE", 0),
+    ):
+        config[key] = _int_at_least(config, key, lo)
+    config["COMPRESS_LEVEL"] = _int_at_least(config, "COMPRESS_LEVEL", 1)
+    if config["COMPRESS_LEVEL"] > 9:
+        raise ConfigError("COMPRESS_LEVEL doit être compris entre 1 et 9.")
+    config["EMBED_FRAME_ANCESTORS"] = frame_ancestors(config["EMBED_FRAME_ANCESTORS"])
+    exempt = config["RATELIMIT_EXEMPT"]
+    config["RATELIMIT_EXEMPT"] = frozenset(exempt.replace(",", " ").split() if isinstance(exempt, str) else exempt)
+
+
+def _int_at_least(config: dict, key: str, lo: int) -> int:
+    try:
+        value = int(config[key])
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} doit être un nombre entier (reçu : {config[key]!r}).") from None
+    if value < lo:
+        raise ConfigError(f"{key} doit valoir au moins {lo} (reçu : {value}).")
+    return value
+
+
+def frame_ancestors(value) -> tuple[str, ...]:
+    """Origins allowed to frame the widget, from "*" or a space/comma-separated list (or a list)."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+    if not items:
+        raise ConfigError('EMBED_FRAME_ANCESTORS ne peut pas être vide ("*" pour tout site).')
+    for item in items:
+        if item != "*" and not _is_origin(item):
+            raise ConfigError(f"EMBED_FRAME_ANCESTORS : origine invalide « {item} » (ex. https://www.exemple.fr).")
+    return tuple(items)
+
+
+def _is_origin(text: str) -> bool:
+    scheme, sep, rest = text.partition("://")
+    return bool(sep) and scheme in ("http", "https") and bool(rest) and "/" not in rest and " " not in rest

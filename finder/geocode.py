@@ -72,8 +72,8 @@ class OfflineGeocoder:
         pool = self.by_postcode.get(postcode) if postcode else None
         if postcode and not pool:
             return []
-        if not words:
-            return self._rank([(c, 1.0, "postcode") for c in pool], postcode, limit)
+        if not words:  # only a postcode, or only punctuation (", ")
+            return self._rank([(c, 1.0, "postcode") for c in pool], postcode, limit) if pool else []
         found = self._match_words(words, pool)
         if not found and pool:  # a street without commune name: the postcode decides
             found = [(c, 0.8, "postcode") for c in pool]

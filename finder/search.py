@@ -36,7 +36,7 @@ def run(engine: Engine, geocoder: Geocoder, args, limit: int = 10) -> Outcome:
     Bad input does not raise: the outcome carries French messages per field.
     """
     errors: dict[str, str] = {}
-    criteria = _criteria(args, errors)
+    criteria = _criteria(args, errors, engine.geo.departments)
     q = (args.getlist("q") or [""])[0].strip()[:200]
     origin_q = None
     if any(query.single_or_none(args, k) for k in ("lat", "lon", "commune")):
@@ -101,9 +101,9 @@ def _origin(engine: Engine, oq: query.OriginQuery) -> Origin:
     return engine.origin_from_point(oq.lat, oq.lon)
 
 
-def _criteria(args, errors: dict[str, str]) -> Criteria:
+def _criteria(args, errors: dict[str, str], departments=None) -> Criteria:
     try:
-        return query.parse_criteria(args)
+        return query.parse_criteria(args, departments=departments)
     except FinderError as err:
         errors[err.field or "profil"] = err.message
         return Criteria()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from finder import export, widget_stats
+from finder import export, usage
 from finder.store import Store
 from finder.users import Users
 from tests.conftest import make_app
@@ -245,15 +245,14 @@ def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
 
 
 def test_dashboard_shows_widget_loads(app, staff):
-    import sqlite3
+    import datetime
 
-    with sqlite3.connect(app.config["DATABASE"]) as con:
-        con.execute(widget_stats.SCHEMA)
-        con.executemany(
-            "INSERT INTO widget_loads VALUES (?,?,?)",
-            [("https://mairie.example", "2026-11-20", 7), ("https://mairie.example", "2020-01-01", 3)],
-        )
+    db = app.config["DATABASE"]
+    for _ in range(7):
+        assert usage.record(db, "https://mairie.example", datetime.date(2026, 11, 20))
+    for _ in range(3):
+        assert usage.record(db, "https://mairie.example", datetime.date(2020, 1, 1))
     page = staff.get("/admin/").text
     assert "Chargements du widget partenaire" in page and "https://mairie.example" in page
-    rows = widget_stats.counts(app.config["DATABASE"], today=__import__("datetime").date(2026, 11, 28))
+    rows = usage.summary(db, today=datetime.date(2026, 11, 28))
     assert rows == [{"origin": "https://mairie.example", "recent": 7, "total": 10, "last_day": "2026-11-20"}]

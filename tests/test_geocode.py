@@ -188,3 +188,11 @@ def test_ban_unreachable_falls_back_offline(geo):
 def test_timeout_is_capped_at_two_seconds(geo):
     g = Geocoder(geo, "http://127.0.0.1:9", 30)
     assert g.ban.client.timeout == 2.0
+
+
+@pytest.mark.parametrize("q", [", ", "-", "' ;", "CEDEX"])
+def test_text_without_words_or_postcode_finds_nothing(client, q):
+    r = client.get("/api/v1/geocode", query_string={"q": q})
+    assert r.status_code in (200, 400)
+    if r.status_code == 200:
+        assert r.get_json()["results"] == []

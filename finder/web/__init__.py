@@ -38,14 +38,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import admin, api, errors, pages, security, staff
+    from . import admin, api, docs, embed, errors, http, pages, security, staff
 
     errors.register(app)
+    http.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     staff.register(app)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(docs.bp)
+    app.register_blueprint(embed.bp)
     return app
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import freshness, import_log, versions, widget_stats
+from .. import freshness, import_log, usage, versions
 from . import security, state
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -78,7 +78,7 @@ def dashboard():
         closed=sum(freshness.active_closure(s, today) is not None for s in directory.sites),
         log=versions.log(st.store, limit=5),
         imports=import_log.recent(st.store, limit=5),
-        widgets=widget_stats.counts(current_app.config["DATABASE"], today),
+        widgets=usage.summary(current_app.config["DATABASE"], today),
     )
 
 

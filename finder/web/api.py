@@ -8,13 +8,14 @@ from .. import query, vocab
 from ..errors import InvalidParameter, MissingParameter
 from ..geocode import MAX_QUERY
 from . import state
+from .http import answer_cache, cacheable
 
 bp = Blueprint("api", __name__)
 
 GEOJSON = "application/geo+json"
 
 
-def _geojson(body: str):
+def _geojson(body: str | bytes):
     return current_app.response_class(body, mimetype=GEOJSON)
 
 
@@ -24,6 +25,7 @@ def healthz():
 
 
 @bp.get("/api/v1/vocabularies")
+@cacheable
 def vocabularies():
     return jsonify(vocab.as_json())
 
@@ -41,6 +43,7 @@ def geocode():
 
 
 @bp.get("/api/v1/sites")
+@cacheable
 def sites():
     engine = state().engine
     criteria = query.parse_criteria(request.args, departments=engine.geo.departments)
@@ -50,7 +53,11 @@ def sites():
 @bp.get("/api/v1/sites/nearest")
 def nearest():
     engine = state().engine
-    args = request.args
+    key = (engine.info.version, request.query_string)
+    return _geojson(answer_cache().get(key, lambda: _nearest_body(engine, request.args)))
+
+
+def _nearest_body(engine, args) -> bytes:
     origin_q = query.parse_origin(args)
     criteria = query.parse_criteria(args, departments=engine.geo.departments)
     limit = query.parse_limit(args)
@@ -59,9 +66,10 @@ def nearest():
         origin = engine.origin_from_commune(origin_q.commune)
     else:
         origin = engine.origin_from_point(origin_q.lat, origin_q.lon)
-    return _geojson(engine.nearest_json(origin, criteria, limit, max_km))
+    return engine.nearest_body(origin, criteria, limit, max_km)
 
 
 @bp.get("/api/v1/sites/<site_id>")
+@cacheable
 def site(site_id: str):
     return _geojson(state().engine.site_feature_json(site_id))

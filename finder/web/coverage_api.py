@@ -26,7 +26,15 @@ def coverage_view():
 
 
 def _query_param(name: str, schema: dict, description: str) -> dict:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    # An empty value counts as absent (forms send blank fields), except for network.
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+        "allowEmptyValue": name != "network",
+    }
 
 
 _SUMMARY = {

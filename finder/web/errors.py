@@ -34,7 +34,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         message = HTTP_MESSAGES.get(err.code, err.description or err.name)
-        return answer(err.code, err.name.lower().replace(" ", "_"), message)
+        headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]  # e.g. Allow on 405
+        return (*answer(err.code, err.name.lower().replace(" ", "_"), message), headers)
 
     @app.errorhandler(Exception)
     def unexpected(err: Exception):  # pragma: no cover - last resort, logged by Flask

@@ -98,7 +98,9 @@ def page(browser, blocked):
 
 def axe_violations(page) -> list[dict]:
     """Serious or critical axe-core violations on the current page."""
-    page.add_script_tag(path=str(AXE))
+    # Served by the app itself (vendored): an inline copy would be refused by the pages' CSP.
+    parts = urlsplit(page.url)
+    page.add_script_tag(url=f"{parts.scheme}://{parts.netloc}/static/vendor/axe-core/axe.min.js")
     found = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
             .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))"""

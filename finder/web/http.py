@@ -1,0 +1,230 @@
+"""HTTP behaviour shared by every answer.
+
+- security headers on everything (CSP, nosniff, Referrer-Policy); pages refuse framing
+  by other sites (``frame-ancestors 'self'``) except the widget under ``/embed``, which any
+  origin may frame by default, or only the configured ones;
+- CORS open for GET on ``/api/``, and per-client rate limiting there (429 + Retry-After);
+- ETag / Cache-Control and 304 on revalidation for views decorated with ``cacheable``;
+- gzip of large JSON answers when the client accepts it.
+
+Everything is computed at app creation (header lists, CSP halves, the 429 body); the
+hooks only pick a precomputed list and do O(1) work, since they run on every request.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import secrets
+import time
+import zlib
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, request
+from werkzeug.http import quote_etag
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .. import __version__
+from ..geojson import dumps
+from ..ratelimit import RateLimiter, retry_after
+
+API_PREFIX = "/api/"
+EMBED_PREFIX = "/embed"
+JSON_TYPES = frozenset({"application/json", "application/geo+json"})
+GZIP_CACHE_SIZE = 64
+RATE_LIMITED = {
+    "error": {
+        "code": "rate_limited",
+        "field": None,
+        "message": "Trop de requêtes depuis votre adresse : réessayez dans quelques instants.",
+    }
+}
+PREFLIGHT = (
+    ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, Accept-Language, Content-Type, If-None-Match"),
+    ("Access-Control-Max-Age", "86400"),
+)
+
+
+def tiles_source(tiles_url: str) -> str:
+    """CSP source of the map tiles: scheme and host of TILES_URL, ``{s}`` subdomains as ``*``."""
+    parts = urlsplit(tiles_url.replace("{s}", "x-s-x"))
+    return f"{parts.scheme}://{parts.netloc.replace('x-s-x', '*')}"
+
+
+def page_csp(tiles: str, ancestors: str) -> tuple[str, str]:
+    """A page's CSP in two halves, so a per-request script nonce goes between them."""
+    head = "default-src 'self'; script-src 'self'"
+    tail = (
+        "; style-src 'self' 'unsafe-inline'"
+        f"; img-src 'self' data: {tiles}"
+        "; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'"
+        "; form-action 'self'; frame-src 'self'"
+        f"; frame-ancestors {ancestors}"
+    )
+    return head, tail
+
+
+def csp_nonce() -> str:
+    """Template global: the request's script nonce (created on first use, added to the CSP)."""
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(16)
+    return nonce
+
+
+class HttpPolicy:
+    def __init__(self, config):
+        tiles = tiles_source(config["TILES_URL"])
+        common = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"))
+        self.api_headers = common + (
+            ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Expose-Headers", "ETag, Retry-After"),
+        )
+        self.page_headers = common + (("X-Frame-Options", "SAMEORIGIN"),)
+        self.embed_headers = common
+        self.page_csp = page_csp(tiles, "'self'")
+        allowed = config["EMBED_FRAME_ANCESTORS"]  # an allow-list keeps 'self' for the configurator's preview
+        self.embed_csp = page_csp(tiles, "*" if "*" in allowed else " ".join(("'self'",) + tuple(allowed)))
+        self.min_bytes = config["COMPRESS_MIN_BYTES"]
+        self.level = config["COMPRESS_LEVEL"]
+        self.max_age = config["CACHE_MAX_AGE"]
+        self.salt = f"{zlib.crc32(f'{__version__}-{time.time()}'.encode()):08x}"
+        self.limiter = None
+        self.exempt = config["RATELIMIT_EXEMPT"]
+        if config["RATELIMIT_ENABLED"]:
+            self.limiter = RateLimiter(
+                config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"], config["RATELIMIT_SLOTS"]
+            )
+        self.rate_limited_body = dumps(RATE_LIMITED).encode()
+        self._gzipped: dict[str, bytes] = {}
+
+    # -- hooks -----------------------------------------------------------------------
+    def before(self):
+        if self.limiter is None or not request.path.startswith(API_PREFIX):
+            return None
+        addr = request.remote_addr or "-"
+        if addr in self.exempt:
+            return None
+        wait = self.limiter.hit(addr)
+        if not wait:
+            return None
+        response = current_app.response_class(self.rate_limited_body, 429, mimetype="application/json")
+        response.headers["Retry-After"] = str(retry_after(wait))
+        return response
+
+    def after(self, response):
+        path = request.path
+        headers = response.headers
+        if path.startswith(API_PREFIX):
+            headers.extend(self.api_headers)  # API views never set these: no duplicates
+            if request.method == "OPTIONS":
+                headers.extend(PREFLIGHT)
+        else:
+            embed = path == EMBED_PREFIX or path.startswith(EMBED_PREFIX + "/")
+            for key, value in self.embed_headers if embed else self.page_headers:
+                headers[key] = value
+            if "Content-Security-Policy" not in headers:  # staff pages set a stricter one of their own
+                head, tail = self.embed_csp if embed else self.page_csp
+                nonce = g.get("csp_nonce")
+                headers["Content-Security-Policy"] = f"{head} 'nonce-{nonce}'{tail}" if nonce else head + tail
+        if response.mimetype in JSON_TYPES and response.status_code == 200:
+            self._compress(response)
+        return response
+
+    def _compress(self, response) -> None:
+        if response.direct_passthrough or response.is_streamed:
+            return
+        data = response.get_data()
+        if len(data) < self.min_bytes:
+            return
+        response.headers.add("Vary", "Accept-Encoding")
+        if "gzip" not in request.headers.get("Accept-Encoding", "") or not request.accept_encodings["gzip"]:
+            return
+        etag = response.headers.get("ETag")
+        body = self._gzipped.get(etag) if etag else None
+        if body is None:
+            body = gzip.compress(data, self.level, mtime=0)
+            if etag:
+                if len(self._gzipped) >= GZIP_CACHE_SIZE:
+                    self._gzipped.clear()
+                self._gzipped[etag] = body
+        response.set_data(body)
+        response.headers["Content-Encoding"] = "gzip"
+
+    # -- caching -----------------------------------------------------------------------
+    def etag(self, version: int, full_path: str) -> str:
+        """Opaque weak-ETag value: app start, directory version and the request's path and query."""
+        return f"{self.salt}-{version}-{zlib.crc32(full_path.encode()):08x}"
+
+
+class AnswerCache:
+    """Bounded memo of answer bodies, keyed by (directory version, query string), per worker.
+
+    For deterministic answers asked again and again (a widget preset to a commune, popular
+    searches). Emptied whole when full: no ordering to maintain, safe under threads.
+    Only successful answers are kept (``compute`` raising leaves nothing behind).
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._bodies: dict = {}
+
+    def get(self, key, compute):
+        body = self._bodies.get(key)
+        if body is None:
+            body = compute()
+            if self.size:
+                if len(self._bodies) >= self.size:
+                    self._bodies.clear()
+                self._bodies[key] = body
+        return body
+
+
+def answer_cache() -> AnswerCache:
+    return current_app.extensions["spro_answers"]
+
+
+def init_app(app: Flask) -> HttpPolicy:
+    policy = HttpPolicy(app.config)
+    app.extensions["spro_http"] = policy
+    app.extensions["spro_answers"] = AnswerCache(app.config["ANSWER_CACHE_SIZE"])
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    app.before_request(policy.before)
+    app.after_request(policy.after)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    return policy
+
+
+def cacheable(view=None, *, max_age: int | None = None):
+    """Give a GET view's 200 answers an ETag and Cache-Control, and answer 304 on a match.
+
+    The ETag depends only on the served directory version and the request's path and
+    query, so a revalidation that matches is answered before the view runs.
+    """
+    if view is None:
+        return functools.partial(cacheable, max_age=max_age)
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        policy: HttpPolicy = current_app.extensions["spro_http"]
+        version = current_app.extensions["spro"].engine.info.version
+        value = policy.etag(version, request.full_path)
+        control = f"public, max-age={policy.max_age if max_age is None else max_age}"
+        match = request.if_none_match if request.headers.get("If-None-Match") else None
+        if match and not match.star_tag and match.contains_weak(value):
+            response = current_app.response_class(status=304)
+        else:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            if match and match.star_tag:  # "*": any current representation matches
+                response = current_app.response_class(status=304)
+        response.headers["ETag"] = quote_etag(value, weak=True)
+        response.headers["Cache-Control"] = control
+        return response
+
+    return wrapper
