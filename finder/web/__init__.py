@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import admin, api, docs, embed, errors, http, pages, security, staff
+    from . import admin, api, docs, embed, errors, fastpath, http, pages, security, staff
 
     errors.register(app)
     http.init_app(app)
@@ -49,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(embed.bp)
+    app.wsgi_app = fastpath.NearestFastPath(app.wsgi_app, app)
+    http.trust_proxies(app)
     return app
 
 

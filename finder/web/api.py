@@ -54,10 +54,11 @@ def sites():
 def nearest():
     engine = state().engine
     key = (engine.info.version, request.query_string)
-    return _geojson(answer_cache().get(key, lambda: _nearest_body(engine, request.args)))
+    return _geojson(answer_cache().get(key, lambda: nearest_body(engine, request.args)))
 
 
-def _nearest_body(engine, args) -> bytes:
+def nearest_body(engine, args) -> bytes:
+    """The nearest answer for query parameters ``args`` (raises FinderError on bad input)."""
     origin_q = query.parse_origin(args)
     criteria = query.parse_criteria(args, departments=engine.geo.departments)
     limit = query.parse_limit(args)

@@ -104,6 +104,8 @@ class HttpPolicy:
     def before(self):
         if self.limiter is None or not request.path.startswith(API_PREFIX):
             return None
+        if request.environ.get("spro.fastpath") is True:
+            return None  # already counted by the fast path (see fastpath.py)
         addr = request.remote_addr or "-"
         if addr in self.exempt:
             return None
@@ -190,13 +192,20 @@ def init_app(app: Flask) -> HttpPolicy:
     policy = HttpPolicy(app.config)
     app.extensions["spro_http"] = policy
     app.extensions["spro_answers"] = AnswerCache(app.config["ANSWER_CACHE_SIZE"])
-    if app.config["TRUSTED_PROXIES"]:
-        n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.before_request(policy.before)
     app.after_request(policy.after)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     return policy
+
+
+def trust_proxies(app: Flask) -> None:
+    """Client address and scheme from X-Forwarded-* when TRUSTED_PROXIES proxies stand in front.
+
+    Applied last, around every other WSGI layer, so the rate limit sees the real client.
+    """
+    n = app.config["TRUSTED_PROXIES"]
+    if n:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
 
 def cacheable(view=None, *, max_age: int | None = None):
