@@ -131,11 +131,16 @@ def urllib_fetch(timeout: float) -> Callable[[str], dict]:
     return fetch
 
 
+def search_endpoint(base_url: str) -> str:
+    """The BAN search endpoint under the service root configured as BAN_URL."""
+    return base_url.rstrip("/") + "/search/"
+
+
 class BanClient:
     def __init__(
-        self, url: str, fetch: Callable[[str], dict], retries: int = 2, backoff: float = 0.5, sleep=time.sleep
+        self, base_url: str, fetch: Callable[[str], dict], retries: int = 2, backoff: float = 0.5, sleep=time.sleep
     ):
-        self.url = url
+        self.url = search_endpoint(base_url)
         self.fetch = fetch
         self.retries = retries
         self.backoff = backoff

@@ -15,7 +15,7 @@ DEFAULTS = {
     "DATABASE": None,  # default: <instance_path>/spro.sqlite3
     "TILES_URL": "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",
     "TILES_ATTRIBUTION": "© les contributeurs d'OpenStreetMap (ODbL), fond OpenStreetMap France",
-    "BAN_URL": None,  # e.g. the Base Adresse Nationale search endpoint; None = offline geocoding only
+    "BAN_URL": None,  # root of a Base Adresse Nationale service (its /search/ is used); None = offline only
     "BAN_TIMEOUT": 2.0,
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a worker checks for a newly published version
     # directory management (issue 6)

@@ -29,11 +29,26 @@ PARIS_ADDRESS = {
 }  # fmt: skip
 
 
-class FakeBan:
-    """mode: "ok" answers known addresses, "slow" sleeps past the timeout, "error" answers 500."""
+def feature(lat: float, lon: float, citycode: str, score: float = 0.95, kind: str = "housenumber") -> dict:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"score": score, "type": kind, "citycode": citycode},
+    }
 
-    def __init__(self):
+
+class FakeBan:
+    """Answers the first feature of ``answers`` (query word -> feature) found in the query.
+
+    mode: "ok", "slow" (sleeps past any timeout), "error" (500); ``fail`` makes the next N
+    requests answer ``fail_status``. ``url`` is the service root, as BAN_URL is configured.
+    """
+
+    def __init__(self, answers: dict[str, dict] | None = None):
+        self.answers = answers if answers is not None else {"poulat": GRENOBLE_ADDRESS, "rivoli": PARIS_ADDRESS}
         self.mode = "ok"
+        self.fail = 0
+        self.fail_status = 500
         self.requests: list[dict] = []
         fake = self
 
@@ -44,11 +59,12 @@ class FakeBan:
                 fake.requests.append({"path": url.path, **params})
                 if fake.mode == "slow":
                     time.sleep(3)
-                if fake.mode == "error":
-                    self._send(500, {"message": "boom"})
+                if fake.mode == "error" or fake.fail > 0:
+                    fake.fail = max(0, fake.fail - 1)
+                    self._send(fake.fail_status if fake.mode != "error" else 500, {"message": "indisponible"})
                     return
                 q = params.get("q", "").lower()
-                feats = [f for f, key in ((GRENOBLE_ADDRESS, "poulat"), (PARIS_ADDRESS, "rivoli")) if key in q]
+                feats = [f for word, f in fake.answers.items() if word in q][:1]
                 self._send(200, {"type": "FeatureCollection", "features": feats})
 
             def _send(self, status, body):

@@ -7,7 +7,7 @@ import pytest
 from finder import batch_geocode, importer
 from finder.batch_geocode import RateLimiter
 from finder.store import Store
-from tests.fake_ban_search import FakeBanSearch, feature
+from tests.fake_ban import FakeBan, feature
 from tests.import_helpers import demo_rows, geo, settings, to_csv
 
 # lieu-0001 is 120 rue de la Liberté, Bourg-en-Bresse (01053); lieu-0002 44 quai des Célestins, 01351.
@@ -42,16 +42,16 @@ def test_without_ban_rows_get_the_commune_reference_point_flagged(store):
 
 
 def test_ban_positions_are_used_and_cached(store):
-    with FakeBanSearch({"liberté": NEAR_BOURG}) as ban:
+    with FakeBan({"liberté": NEAR_BOURG}) as ban:
         result = check(store, rows_without_coordinates(), ban_url=ban.url, ban_rate=1000)
         assert result.report.ok
         first = result.directory.sites[0]
         assert (first.lat, first.lon, first.position_source) == (46.2051, 5.2255, "ban")
         assert [s.position_source for s in result.directory.sites] == ["ban", "commune", "commune"]
-        assert len(ban.queries) == 3
-        assert ban.queries[0]["postcode"] == "01000" and "Bourg-en-Bresse" in ban.queries[0]["q"]
+        assert len(ban.requests) == 3
+        assert ban.requests[0]["postcode"] == "01000" and "Bourg-en-Bresse" in ban.requests[0]["q"]
         again = check(store, rows_without_coordinates(), ban_url=ban.url, ban_rate=1000)
-        assert len(ban.queries) == 3, "a re-import must not ask the BAN again"
+        assert len(ban.requests) == 3, "a re-import must not ask the BAN again"
         assert again.report.facts["ban_cached"] == 3 and again.directory.sites == result.directory.sites
 
 
@@ -66,14 +66,14 @@ def test_ban_positions_are_used_and_cached(store):
     ids=["other commune", "low score", "municipality", "outside the commune"],
 )
 def test_doubtful_ban_answers_fall_back_to_the_commune(store, answer, reason):
-    with FakeBanSearch({"liberté": answer}) as ban:
+    with FakeBan({"liberté": answer}) as ban:
         result = check(store, rows_without_coordinates(1), ban_url=ban.url, ban_rate=1000)
     assert result.directory.sites[0].position_source == "commune"
     assert reason in result.report.warnings[0].message
 
 
 def test_unavailable_ban_falls_back_and_is_not_cached(store):
-    with FakeBanSearch({"liberté": NEAR_BOURG}) as ban:
+    with FakeBan({"liberté": NEAR_BOURG}) as ban:
         ban.fail = 100
         result = check(store, rows_without_coordinates(2), ban_url=ban.url, ban_rate=1000)
         assert result.report.ok and {s.position_source for s in result.directory.sites} == {"commune"}
@@ -84,27 +84,27 @@ def test_unavailable_ban_falls_back_and_is_not_cached(store):
 
 
 def test_a_transient_429_is_retried(store):
-    with FakeBanSearch({"liberté": NEAR_BOURG}) as ban:
+    with FakeBan({"liberté": NEAR_BOURG}) as ban:
         ban.fail, ban.fail_status = 1, 429
         client = batch_geocode.BanClient(ban.url, batch_geocode.urllib_fetch(2.0), sleep=lambda s: None)
         q = batch_geocode.Query("120 rue de la Liberté", "01000", "01053", "Bourg-en-Bresse")
         assert client.search(q).citycode == "01053"
-        assert len(ban.queries) == 2
+        assert len(ban.requests) == 2
 
 
 def test_time_budget_stops_asking(store):
-    with FakeBanSearch({"liberté": NEAR_BOURG}) as ban:
+    with FakeBan({"liberté": NEAR_BOURG}) as ban:
         result = check(store, rows_without_coordinates(3), ban_url=ban.url, ban_rate=1000, ban_budget_seconds=1e-9)
-    assert not ban.queries
+    assert not ban.requests
     assert "interrompu" in result.report.warnings[0].message
 
 
 def test_rows_with_errors_are_not_geocoded(store):
     rows = rows_without_coordinates(2)
     rows[1]["telephone"] = "faux"
-    with FakeBanSearch({"liberté": NEAR_BOURG}) as ban:
+    with FakeBan({"liberté": NEAR_BOURG}) as ban:
         result = check(store, rows, ban_url=ban.url)
-    assert not result.report.ok and not ban.queries
+    assert not result.report.ok and not ban.requests
     assert result.report.facts["geocoding_deferred"] == 2
 
 
@@ -132,7 +132,7 @@ def test_rate_limiter_spaces_calls():
 
 def test_progress_is_reported(store):
     seen = []
-    with FakeBanSearch({}) as ban:
+    with FakeBan({}) as ban:
         importer.check(
             to_csv(rows_without_coordinates(3)),
             store,
