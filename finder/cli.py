@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import cli_directory, cli_staff, geography, query
 from . import config as config_mod
+from .cli_common import PROFILE_OPTIONS, add_profile_args, as_query, print_table
 from .engine import Engine
 from .errors import FinderError
 from .store import Store
@@ -43,27 +44,7 @@ def _engine(args) -> Engine:
 
 def cmd_nearest(args) -> int:
     engine = _engine(args)
-    raw = query.Args()
-    for key in (
-        "commune",
-        "lat",
-        "lon",
-        "age",
-        "status",
-        "qualification",
-        "level",
-        "mode",
-        "limit",
-        "max_km",
-        "territory",
-    ):
-        value = getattr(args, key)
-        if value is not None:
-            raw[key] = [str(value)]
-    if args.network:
-        raw["network"] = args.network
-    if args.accessible:
-        raw["accessible"] = ["true"]
+    raw = as_query(args, PROFILE_OPTIONS + ("commune", "lat", "lon", "limit", "max_km"))
     origin_q = query.parse_origin(raw)
     criteria = query.parse_criteria(raw)
     limit = query.parse_limit(raw)
@@ -91,7 +72,7 @@ def cmd_nearest(args) -> int:
                 comp,
             )
         )
-    _table(rows)
+    print_table(rows)
     return 0
 
 
@@ -105,12 +86,6 @@ def cmd_info(args) -> int:
     return 0
 
 
-def _table(rows) -> None:
-    widths = [min(60, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
-    for r in rows:
-        print("  ".join(c[:w].ljust(w) for c, w in zip(r, widths)).rstrip())
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="spro-finder", description="Lieux d'accueil du SPRO Auvergne-Rhône-Alpes")
     p.add_argument("--database", help="fichier SQLite (défaut : instance/spro.sqlite3)")
@@ -121,14 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--commune", help="code INSEE de la commune d'origine")
     n.add_argument("--lat", type=str)
     n.add_argument("--lon", type=str)
-    n.add_argument("--age", type=str)
-    n.add_argument("--status")
-    n.add_argument("--qualification")
-    n.add_argument("--level", type=str)
-    n.add_argument("--network", action="append")
-    n.add_argument("--mode")
-    n.add_argument("--accessible", action="store_true")
-    n.add_argument("--territory", choices=["only", "all"])
+    add_profile_args(n)
     n.add_argument("--limit", type=str)
     n.add_argument("--max-km", dest="max_km", type=str)
     n.set_defaults(func=cmd_nearest)

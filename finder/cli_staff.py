@@ -10,9 +10,10 @@ import sys
 import time
 
 from . import coverage, planning, query, staff_query
+from .cli_common import PROFILE_OPTIONS, add_profile_args, as_query, print_table
 from .coverage_export import to_csv, to_geojson
 
-PROFILE_OPTIONS = ("age", "status", "qualification", "level", "mode", "territory", "department", "max_km")
+STAFF_OPTIONS = (*PROFILE_OPTIONS, "department", "max_km")
 
 
 class Progress:
@@ -57,25 +58,13 @@ def add_commands(sub, engine_of) -> None:
 
 
 def _profile(p) -> None:
-    p.add_argument("--age", type=str)
-    p.add_argument("--status")
-    p.add_argument("--qualification")
-    p.add_argument("--level", type=str)
-    p.add_argument("--network", action="append")
-    p.add_argument("--mode")
-    p.add_argument("--accessible", action="store_true")
-    p.add_argument("--territory", choices=["only", "all"])
+    add_profile_args(p)
     p.add_argument("--department", help="code du département analysé")
     p.add_argument("--max-km", dest="max_km", type=str, help="seuil de distance en km (défaut 20)")
 
 
 def _query(args, engine) -> staff_query.CoverageQuery:
-    raw = query.Args({key: [str(getattr(args, key))] for key in PROFILE_OPTIONS if getattr(args, key) is not None})
-    if args.network:
-        raw["network"] = args.network
-    if args.accessible:
-        raw["accessible"] = ["true"]
-    return staff_query.parse_coverage(raw, engine.geo.departments)
+    return staff_query.parse_coverage(as_query(args, STAFF_OPTIONS), engine.geo.departments)
 
 
 def cmd_coverage(args, engine) -> int:
@@ -174,6 +163,4 @@ def _km(x) -> str:
 
 
 def _table(rows) -> None:
-    from .cli import _table as table
-
-    table(rows)
+    print_table(rows)
