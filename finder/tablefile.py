@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from .columns import NAMES
+from .spreadsheet import FORMULA_START, safe_cell
 
 MAX_COLUMNS = 200
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATORS = (",", ";")
 
 
@@ -148,10 +148,6 @@ def _unguard(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:2] in FORMULA_START and len(cell) > 1 else cell
 
 
-def _guard(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
-
 def _read_xlsx(data: bytes, max_rows: int) -> Table:
     import openpyxl
 
@@ -193,7 +189,7 @@ def write_csv(header: list[str], rows: list[list[str]], separator: str = ";", bo
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([_guard(c) for c in row] for row in rows)
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
     return ("\ufeff" if bom else "").encode("utf-8") + out.getvalue().encode("utf-8")
 
 
