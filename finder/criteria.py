@@ -20,18 +20,20 @@ class Criteria:
     networks: frozenset[str] | None = None
     mode: str | None = None
     accessible: bool = False  # True: wheelchair-accessible sites only
-    department: str | None = None
+    departments: frozenset[str] | None = None  # the site's département is one of these
     territory_only: bool = False  # keep sites competent for the origin commune or unrestricted
 
     def as_json(self) -> dict:
         """Normalised filters as echoed by the API (only those set)."""
         out: dict = {}
-        for key in ("age", "status", "qualification", "level", "mode", "department"):
+        for key in ("age", "status", "qualification", "level", "mode"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
         if self.networks:
             out["network"] = sorted(self.networks)
+        if self.departments:
+            out["department"] = sorted(self.departments)
         if self.accessible:
             out["accessible"] = True
         if self.territory_only:
@@ -60,7 +62,7 @@ def matches(
         return False
     if c.accessible and site.accessible is not True:
         return False
-    if c.department is not None and site_department != c.department:
+    if c.departments and site_department not in c.departments:
         return False
     if c.territory_only and structure.territory is not None:
         if not any(k in structure.territory for k in origin_keys):

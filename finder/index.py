@@ -151,16 +151,13 @@ class SiteIndex:
         if c.level is not None:
             m &= self.level_cols.get(c.level, False)
         if c.networks:
-            nets = np.zeros(self.size, dtype=bool)
-            for code in c.networks:
-                nets |= self.network_cols.get(code, False)
-            m &= nets
+            m &= self._any_of(self.network_cols, c.networks)
         if c.mode is not None:
             m &= self.mode_cols.get(c.mode, False)
         if c.accessible:
             m &= self.accessible
-        if c.department is not None:
-            m &= self.department_cols.get(c.department, False)
+        if c.departments:
+            m &= self._any_of(self.department_cols, c.departments)
         if c.territory_only:
             ok = self.unrestricted.copy()
             for key in origin_keys:
@@ -168,6 +165,12 @@ class SiteIndex:
                     ok[self.competent[key]] = True
             m &= ok
         return m
+
+    def _any_of(self, cols: dict, codes) -> np.ndarray:
+        out = np.zeros(self.size, dtype=bool)
+        for code in codes:
+            out |= cols.get(code, False)
+        return out
 
     def _key(self, c: Criteria, origin_keys: tuple[str, ...]):
         # Ages between two consecutive bounds select the same sites: key on the interval.
@@ -180,7 +183,7 @@ class SiteIndex:
             c.networks,
             c.mode,
             c.accessible,
-            c.department,
+            c.departments,
             origin_keys if c.territory_only else None,
         )
 

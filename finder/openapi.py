@@ -204,7 +204,7 @@ def _filters_schema(departments: list[str]) -> dict:
             "level": {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)},
             "network": {"type": "array", "items": {"type": "string", "enum": codes(vocab.NETWORKS)}},
             "mode": {"type": "string", "enum": codes(vocab.MODES)},
-            "department": {"type": "string", "enum": departments},
+            "department": {"type": "array", "items": {"type": "string", "enum": departments}},
             "accessible": {"type": "boolean"},
             "territory": {"type": "string", "enum": ["only"]},
             "max_km": {"type": "number"},
@@ -316,7 +316,16 @@ def criteria_parameters(departments: list[str], with_department: bool) -> list[d
         ),
     ]
     if with_department:
-        params.append(_query("department", {"type": "string", "enum": departments}, "Département (code INSEE)."))
+        params.append(
+            _query(
+                "department",
+                {"type": "array", "items": {"type": "string", "enum": departments}},
+                "Départements à garder (code INSEE ; paramètre répétable, ou valeurs séparées par des virgules).",
+                style="form",
+                explode=True,
+                allowEmptyValue=False,
+            )
+        )
     return params
 
 

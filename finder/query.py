@@ -101,30 +101,32 @@ def parse_bool(args, name: str) -> bool:
     )
 
 
-def parse_criteria(args, departments=None) -> Criteria:
-    """The person's profile and needs; ``departments`` enables the department filter."""
-    level = parse_code(args, "level", {str(x) for x in vocab.LEVEL_CODES})
-    networks = []
-    for raw in args.getlist("network"):
+def parse_codes(args, name: str, allowed, what: str) -> frozenset[str] | None:
+    """A repeatable, comma-separated list of codes ("network=cio&network=apec", "network=cio,apec")."""
+    codes = []
+    for raw in args.getlist(name):
         for code in (x.strip() for x in raw.split(",")):
-            if code not in vocab.NETWORK_CODES:
+            if code not in allowed:
                 raise InvalidParameter(
-                    f"Réseau inconnu : « {code} ».",
-                    field="network",
-                    allowed=sorted(vocab.NETWORK_CODES),
-                    code="unknown_code",
+                    f"{what} inconnu : « {code} ».", field=name, allowed=sorted(allowed), code="unknown_code"
                 )
-            networks.append(code)
+            codes.append(code)
+    return frozenset(codes) or None
+
+
+def parse_criteria(args, departments=None) -> Criteria:
+    """The person's profile and needs; ``departments`` (the known codes) enables the département filter."""
+    level = parse_code(args, "level", {str(x) for x in vocab.LEVEL_CODES})
     territory = parse_code(args, "territory", {"only", "all"})
     return Criteria(
         age=parse_int(args, "age", 0, AGE_MAX),
         status=parse_code(args, "status", vocab.STATUS_CODES),
         qualification=parse_code(args, "qualification", vocab.QUALIFICATION_CODES),
         level=int(level) if level else None,
-        networks=frozenset(networks) or None,
+        networks=parse_codes(args, "network", vocab.NETWORK_CODES, "Réseau"),
         mode=parse_code(args, "mode", vocab.MODE_CODES),
         accessible=parse_bool(args, "accessible"),
-        department=parse_code(args, "department", departments) if departments is not None else None,
+        departments=parse_codes(args, "department", departments, "Département") if departments is not None else None,
         territory_only=territory == "only",
     )
 

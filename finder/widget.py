@@ -2,7 +2,7 @@
 
 Pure: takes plain mappings (``getlist``), returns plain data. A partner presets the
 widget by URL parameters: ``commune`` (default origin, INSEE code), ``network``
-(repeatable or comma-separated), ``department``, ``level``, ``age``, ``status``,
+(repeatable or comma-separated), ``department`` (idem), ``level``, ``age``, ``status``,
 ``qualification``, ``profile`` (0 hides the profile form), ``limit``, ``view``
 (``list`` or ``map`` first) and ``accent`` (``#rrggbb``).
 """
@@ -29,7 +29,7 @@ DEFAULT_HEIGHT = 640
 class Presets:
     commune: str | None = None
     networks: tuple[str, ...] = ()
-    department: str | None = None
+    departments: tuple[str, ...] = ()
     profile: dict = field(default_factory=dict)  # age, status, qualification, level as given (validated)
     show_profile: bool = True
     limit: int = DEFAULT_LIMIT
@@ -43,8 +43,8 @@ class Presets:
             out["commune"] = self.commune
         if self.networks:
             out["network"] = ",".join(self.networks)
-        if self.department:
-            out["department"] = self.department
+        if self.departments:
+            out["department"] = ",".join(self.departments)
         out.update(self.profile)
         if not self.show_profile:
             out["profile"] = "0"
@@ -86,7 +86,7 @@ def parse(args, communes, departments) -> Presets:
     return Presets(
         commune=commune,
         networks=tuple(sorted(criteria.networks or ())),
-        department=criteria.department,
+        departments=tuple(sorted(criteria.departments or ())),
         profile=profile,
         show_profile=not _is_false(args, "profile"),
         limit=query.parse_int(args, "limit", 1, LIMIT_MAX, DEFAULT_LIMIT),

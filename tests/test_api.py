@@ -64,7 +64,10 @@ def test_sites_filters_and_department(client):
     fc = client.get("/api/v1/sites?department=15&level=2").get_json()
     assert fc["features"] and all(f["properties"]["department"] == "15" for f in fc["features"])
     assert all(2 in f["properties"]["levels"] for f in fc["features"])
-    assert fc["filters"] == {"level": 2, "department": "15"}
+    assert fc["filters"] == {"level": 2, "department": ["15"]}
+    two = client.get("/api/v1/sites?department=15&department=43").get_json()["features"]
+    assert {f["properties"]["department"] for f in two} == {"15", "43"}
+    assert client.get("/api/v1/sites?department=15,43").get_json()["features"] == two
     r = client.get("/api/v1/sites?department=75")
     assert r.status_code == 400 and r.get_json()["error"]["field"] == "department"
 

@@ -75,7 +75,7 @@ criteria = st.builds(
     networks=st.one_of(st.none(), st.frozensets(st.sampled_from(NETWORKS), min_size=1, max_size=3)),
     mode=st.one_of(st.none(), st.sampled_from(sorted(vocab.MODE_CODES))),
     accessible=st.booleans(),
-    department=st.one_of(st.none(), st.sampled_from(DEPS)),
+    departments=st.one_of(st.none(), st.frozensets(st.sampled_from(DEPS), min_size=1, max_size=2)),
     territory_only=st.booleans(),
 )
 origin_keys = st.sampled_from([(), ("69383", "69123"), ("01001",), ("38185",)])

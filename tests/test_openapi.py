@@ -49,7 +49,7 @@ def test_enumerations_come_from_the_vocabularies(doc, app):
     assert set(_param(doc, nearest, "level")["schema"]["enum"]) == vocab.LEVEL_CODES
     assert set(_param(doc, nearest, "network")["schema"]["items"]["enum"]) == vocab.NETWORK_CODES
     assert set(_param(doc, nearest, "mode")["schema"]["enum"]) == vocab.MODE_CODES
-    deps = _param(doc, "/api/v1/sites", "department")["schema"]["enum"]
+    deps = _param(doc, "/api/v1/sites", "department")["schema"]["items"]["enum"]
     assert set(deps) == set(app.extensions["spro"].geo.departments) and len(deps) == 12
 
 

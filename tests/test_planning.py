@@ -41,7 +41,7 @@ def exhaustive_best(communes: Communes, covered: np.ndarray, max_km: float) -> t
 def test_first_greedy_step_is_the_best_single_commune(small, data, c, max_km):
     sites, structures, deps = data
     a = Analyser(SiteIndex(sites, structures, deps), small)
-    c = replace(c, department=None)
+    c = replace(c, departments=None)
     cov = a.coverage(c, max_km)
     gain, best = exhaustive_best(small, cov.covered, max_km)
     steps = planning.suggest(a, c, max_km, 3)
@@ -57,7 +57,7 @@ def test_first_greedy_step_is_the_best_single_commune(small, data, c, max_km):
 @given(data=directories(), c=criteria, max_km=st.floats(2, 60))
 def test_criticality_equals_closing_each_site(small, data, c, max_km):
     sites, structures, deps = data
-    c = replace(c, department=None)
+    c = replace(c, departments=None)
     a = Analyser(SiteIndex(sites, structures, deps), small)
     base = a.coverage(c, max_km).summary().population_covered
     ranked = planning.criticality(a, c, max_km)

@@ -22,13 +22,13 @@ def presets(**args):
 
 
 def test_presets_round_trip_to_url_parameters():
-    p = presets(commune="69123", network="mission-locale,cio", department="69", age="19", level="2", profile="0",
+    p = presets(commune="69123", network="mission-locale,cio", department="69,15", age="19", level="2", profile="0",
                 limit="8", view="map", accent="AA0000")  # fmt: skip
     assert p.networks == ("cio", "mission-locale") and p.accent == "#aa0000" and not p.show_profile
     assert p.params() == {
         "commune": "69123",
         "network": "cio,mission-locale",
-        "department": "69",
+        "department": "15,69",
         "age": "19",
         "level": "2",
         "profile": "0",

@@ -71,7 +71,7 @@ def configurator():
         presets=presets,
         errors=errors,
         resolved=resolved,
-        form={k: args.get(k, "") for k in ("commune_q", "department", "age", "status", "qualification", "level")},
+        form={k: args.get(k, "") for k in ("commune_q", "age", "status", "qualification", "level")},
         networks=vocab.NETWORKS,
         statuses=vocab.STATUSES,
         qualifications=vocab.QUALIFICATIONS,

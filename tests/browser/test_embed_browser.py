@@ -116,3 +116,19 @@ def test_partner_pages_have_no_serious_accessibility_violation(live_server, page
     page.wait_for_load_state("load")
     assert axe_violations(page) == []
     assert page.console_errors == []
+
+
+def test_configurator_preview_follows_the_settings(live_server, page):
+    page.goto(live_server.url + "/integrer")
+    frame = page.locator("iframe.preview")
+    before = frame.get_attribute("src")
+    page.check("#net-mission-locale")
+    page.check("#dep-15")
+    page.wait_for_function(
+        "() => document.querySelector('iframe.preview').getAttribute('src').includes('department=15')"
+    )
+    src = frame.get_attribute("src")
+    assert src != before and "network=mission-locale" in src
+    assert "department=15" in page.input_value("#snippet-iframe")
+    assert "department=15" in page.url
+    assert page.console_errors == []
