@@ -43,12 +43,7 @@ def commune_row(cov: Coverage, sites: list[Site], i: int) -> dict:
     pos = int(cov.site_pos[i])
     km = float(cov.km[i])
     return {
-        "insee": c.insee,
-        "name": c.name,
-        "department": c.department,
-        "epci": c.epci,
-        "population": c.population,
-        "point": [c.ref_lon, c.ref_lat],
+        **_static(c),
         "nearest_site_id": sites[pos].id if pos >= 0 else None,
         "nearest_site_name": sites[pos].name if pos >= 0 else None,
         "distance_km": round(km, 3) if np.isfinite(km) else None,
@@ -79,8 +74,9 @@ def _commune_heads(communes: Communes) -> list[str]:
     return heads
 
 
-def _head(c) -> str:
-    static = {
+def _static(c) -> dict:
+    """What a commune's row says whatever the profile."""
+    return {
         "insee": c.insee,
         "name": c.name,
         "department": c.department,
@@ -88,7 +84,10 @@ def _head(c) -> str:
         "population": c.population,
         "point": [c.ref_lon, c.ref_lat],
     }
-    return dumps(static)[:-1] + ","
+
+
+def _head(c) -> str:
+    return dumps(_static(c))[:-1] + ","
 
 
 # -- CSV ---------------------------------------------------------------------------
