@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from finder import coverage, planning  # noqa: E402
-from finder.criteria import Criteria  # noqa: E402
+from finder.domain import coverage, planning  # noqa: E402
+from finder.domain.criteria import Criteria  # noqa: E402
 from finder.web import create_app, state  # noqa: E402
 
 PROFILES = {

@@ -12,8 +12,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from finder import columns, export, geography, importer, tablefile, versions
-from finder.store import Store
+from finder.directory import columns, export, importer, tablefile, versions
+from finder.domain import geography
+from finder.storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,10 +29,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from finder import geodesy, geography  # noqa: E402
-from finder.criteria import Criteria  # noqa: E402
-from finder.index import SiteIndex  # noqa: E402
-from finder.store import Store  # noqa: E402
+from finder.domain import geodesy, geography  # noqa: E402
+from finder.domain.criteria import Criteria  # noqa: E402
+from finder.domain.index import SiteIndex  # noqa: E402
+from finder.storage.store import Store  # noqa: E402
 
 CANDIDATE_FILTERS = [
     Criteria(networks=frozenset({"apec"}), level=2),

@@ -12,8 +12,9 @@ import dataclasses
 import json
 from pathlib import Path
 
-from finder import columns, export, geography, tablefile, tableschema
-from finder.model import Closure, DatasetInfo, Directory, Site, Structure
+from finder.directory import columns, export, tablefile, tableschema
+from finder.domain import geography
+from finder.domain.model import Closure, DatasetInfo, Directory, Site, Structure
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "geodata" / "schema"

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from finder import bilan, geography  # noqa: E402
+from finder.domain import bilan, geography  # noqa: E402
 
 SEED = 2023
 PEOPLE_2023 = 3_011_344  # SPRO 2023 key figure

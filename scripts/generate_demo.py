@@ -22,8 +22,8 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from finder import geography  # noqa: E402
-from finder.geography import LYON  # noqa: E402
+from finder.domain import geography  # noqa: E402
+from finder.domain.geography import LYON  # noqa: E402
 
 SEED = 2023
 STRUCTURES_TOTAL = 566  # SPRO 2023 key figure

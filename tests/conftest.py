@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from finder import geography
-from finder.engine import Engine
-from finder.store import Store
+from finder.domain import geography
+from finder.domain.engine import Engine
+from finder.storage.store import Store
 from finder.web import create_app
 from finder.web.state import _geography
 

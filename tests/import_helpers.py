@@ -8,9 +8,9 @@ import json
 from contextlib import closing
 from functools import cache
 
-from finder import columns, export, importer
-from finder.model import DatasetInfo, Directory, Site, Structure
-from finder.store import Store
+from finder.directory import columns, export, importer
+from finder.domain.model import DatasetInfo, Directory, Site, Structure
+from finder.storage.store import Store
 from finder.web.state import _geography
 from tests.conftest import DEMO
 
@@ -27,7 +27,7 @@ def demo_directory() -> Directory:
 
 
 def geo():
-    from finder import geography
+    from finder.domain import geography
 
     return _geography(str(geography.GEODATA_DIR))
 

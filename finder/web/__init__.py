@@ -1,6 +1,12 @@
-"""Thin web layer: the application factory and the served state.
+"""The web adapter: the Flask application factory, blueprints per audience, the HTTP policy.
 
-Views parse input with finder.query, call the engine, and render; nothing else.
+Owns ``create_app`` (one factory, configuration from ``finder.config``), the served state of
+a worker, the blueprints (api, pages, embed, staff, admin, docs), the fast WSGI path of the
+nearest endpoint, the HTTP policy (security headers, CORS, ETag, gzip, rate limit) applied
+in one place for every route, the OpenAPI document, the WSGI entry point and the gunicorn
+settings. Views parse input through ``finder.service``, call one core function, render.
+
+May import: every package but ``finder.cli``.
 """
 
 from __future__ import annotations
@@ -10,8 +16,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from .. import config as config_mod
-from .state import State
+from finder import config as config_mod
+from finder.web.state import State
 
 ROOT = config_mod.ROOT
 
@@ -38,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["spro"] = State.from_config(app.config)
 
-    from . import admin, api, docs, embed, errors, fastpath, http, pages, security, staff
+    from finder.web import admin, api, docs, embed, errors, fastpath, http, pages, security, staff
 
     errors.register(app)
     http.init_app(app)

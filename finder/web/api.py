@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import query, vocab
-from ..errors import InvalidParameter, MissingParameter
-from ..geocode import MAX_QUERY
-from . import state
-from .http import answer_cache, cacheable
+from finder.domain import vocab
+from finder.domain.geocode import MAX_QUERY
+from finder.errors import InvalidParameter, MissingParameter
+from finder.service import query
+from finder.web import state
+from finder.web.http import answer_cache, cacheable
 
 bp = Blueprint("api", __name__)
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
-from .. import coverage, staff_query
-from ..coverage_export import api_json
-from . import state
+from finder.domain import coverage
+from finder.present.coverage_export import api_json
+from finder.service import staff_query
+from finder.web import state
 
 bp = Blueprint("coverage_api", __name__)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import openapi
-from ..geojson import dumps
-from .http import cacheable
+from finder.present.geojson import dumps
+from finder.web import openapi
+from finder.web.http import cacheable
 
 bp = Blueprint("docs", __name__)
 BOUND_LABELS = {"minimum": "min.", "exclusiveMinimum": "plus de", "maximum": "max.", "default": "par défaut"}
@@ -20,7 +20,7 @@ BOUND_LABELS = {"minimum": "min.", "exclusiveMinimum": "plus de", "maximum": "ma
 def _optional_parts() -> tuple[dict, dict]:
     """Paths and schemas published by optional API modules (the coverage API)."""
     try:
-        from . import coverage_api  # type: ignore[attr-defined]
+        from finder.web import coverage_api  # type: ignore[attr-defined]
     except ImportError:
         return {}, {}
     return getattr(coverage_api, "OPENAPI_PATHS", {}), getattr(coverage_api, "OPENAPI_SCHEMAS", {})

@@ -10,10 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import usage, vocab, widget
-from ..errors import FinderError
-from . import state
-from .pages import search_context
+from finder.domain import vocab
+from finder.errors import FinderError
+from finder.service import widget
+from finder.storage import usage
+from finder.web import state
+from finder.web.pages import search_context
 
 bp = Blueprint("embed", __name__)
 

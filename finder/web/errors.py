@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import FinderError
+from finder.errors import FinderError
 
 HTTP_MESSAGES = {
     404: "Ressource introuvable.",

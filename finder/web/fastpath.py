@@ -13,9 +13,9 @@ from __future__ import annotations
 import gzip
 from urllib.parse import parse_qsl
 
-from ..errors import FinderError
-from ..query import Args
-from .api import nearest_body
+from finder.errors import FinderError
+from finder.service.query import Args
+from finder.web.api import nearest_body
 
 PATH = "/api/v1/sites/nearest"
 HANDLED = "spro.fastpath"  # environ flag: the rate limit was already counted here

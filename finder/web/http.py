@@ -24,9 +24,9 @@ from flask import Flask, current_app, g, request
 from werkzeug.http import quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .. import __version__
-from ..geojson import dumps
-from ..ratelimit import RateLimiter, retry_after
+from finder import __version__
+from finder.present.geojson import dumps
+from finder.web.ratelimit import RateLimiter, retry_after
 
 API_PREFIX = "/api/"
 EMBED_PREFIX = "/embed"

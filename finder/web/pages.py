@@ -6,8 +6,11 @@ import datetime as dt
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from .. import explain, hours, maps, present, search, vocab
-from . import state
+from finder.domain import hours, vocab
+from finder.present import cards as present
+from finder.present import explain, maps
+from finder.service import search
+from finder.web import state
 
 bp = Blueprint("pages", __name__)
 

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, redirect, request, session, url_for
 
-from ..errors import FinderError
-from ..users import Users
-from . import state
+from finder.errors import FinderError
+from finder.storage.users import Users
+from finder.web import state
 
 SECRET_FILE = "secret_key"
 STAFF_HEADERS = (

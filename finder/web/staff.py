@@ -11,13 +11,16 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 
-from .. import bilan, coverage, coverage_map, planning, present, staff_query, vocab
-from ..coverage_export import to_csv, to_geojson
-from ..errors import FinderError
-from ..query import parse_code
-from ..spreadsheet import table_csv
-from . import state
-from .staff_format import register_filters
+from finder.directory.spreadsheet import table_csv
+from finder.domain import bilan, coverage, planning, vocab
+from finder.errors import FinderError
+from finder.present import cards as present
+from finder.present import coverage_map
+from finder.present.coverage_export import to_csv, to_geojson
+from finder.service import staff_query
+from finder.service.query import parse_code
+from finder.web import state
+from finder.web.staff_format import register_filters
 
 bp = Blueprint("staff", __name__)
 DEFAULT_ACTIVITY = Path(__file__).resolve().parents[2] / "geodata" / "demo" / "activity.csv"
@@ -29,7 +32,7 @@ FORM_KEYS += ("max_km", "department", "k")
 
 def register(app: Flask) -> None:
     """Register every field-staff blueprint (one call from create_app)."""
-    from . import coverage_api
+    from finder.web import coverage_api
 
     app.register_blueprint(coverage_api.bp)
     app.register_blueprint(bp)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from flask import g, has_request_context
 
-from .. import geography
-from ..engine import Engine
-from ..geocode import Geocoder
-from ..store import Store
+from finder.domain import geography
+from finder.domain.engine import Engine
+from finder.domain.geocode import Geocoder
+from finder.storage.store import Store
 
 
 @lru_cache(maxsize=4)

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from .conftest import axe_violations
+from tests.browser.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 

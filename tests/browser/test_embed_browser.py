@@ -10,10 +10,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from finder import usage
-
-from ..live import serve as serve_wsgi
-from .conftest import axe_violations, new_context, serve
+from finder.storage import usage
+from tests.browser.conftest import axe_violations, new_context, serve
+from tests.live import serve as serve_wsgi
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,171 @@
+"""Command line for directory management: import, export, versions, publish, rollback, user.
+
+Registered on the ``spro-finder`` parser by finder.cli. Exit codes: 0 done, 1 the file has
+errors (nothing stored), 2 bad usage or an error of the store.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from finder import config as config_mod
+from finder.cli.progress import Bar
+from finder.directory import export, importer, versions
+from finder.domain import geography
+from finder.errors import InvalidParameter
+from finder.storage.store import Store
+from finder.storage.users import Users
+
+
+def load_config(args) -> dict:
+    """Defaults < instance/config.py < SPRO_* environment, as the web app reads them."""
+    from flask import Config
+
+    instance = Path(os.environ.get("SPRO_INSTANCE_PATH") or config_mod.ROOT / "instance")
+    cfg = Config(str(instance), dict(config_mod.DEFAULTS))
+    cfg.from_pyfile("config.py", silent=True)
+    cfg.from_prefixed_env("SPRO")
+    cfg["DATABASE"] = args.database or cfg.get("DATABASE") or str(instance / "spro.sqlite3")
+    config_mod.check(cfg)
+    return cfg
+
+
+def _store(cfg) -> Store:
+    store = Store(cfg["DATABASE"])
+    store.initialise(Path(cfg["DEMO_DIRECTORY"]))
+    return store
+
+
+def _author(args) -> str:
+    return args.author or os.environ.get("SPRO_AUTHOR") or getpass.getuser()
+
+
+def cmd_import(args) -> int:
+    cfg = load_config(args)
+    store = _store(cfg)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InvalidParameter(f"Fichier illisible : {path} ({err.strerror}).", field="file") from None
+    result = importer.run(
+        data,
+        store,
+        geography.load(Path(cfg["GEODATA_DIR"])),
+        importer.Settings.from_config(cfg),
+        author=_author(args),
+        filename=path.name,
+        dry_run=args.dry_run,
+        publish=not args.no_publish,
+        demo=args.demo,
+        progress=Bar(),
+    )
+    sys.stdout.write(result.report.to_text())
+    if not result.report.ok:
+        print("Rien n'a été enregistré : l'annuaire publié est inchangé.")
+        return 1
+    print(f"Différences avec la version publiée : {result.diff.summary()}")
+    if args.dry_run:
+        print("Essai à blanc : rien n'a été enregistré.")
+    elif result.published:
+        print(f"Version {result.version} enregistrée et publiée.")
+    else:
+        print(f"Version {result.version} enregistrée, non publiée (spro-finder publish {result.version}).")
+    return 0
+
+
+def cmd_export(args) -> int:
+    cfg = load_config(args)
+    store = _store(cfg)
+    directory = store.load(args.version)
+    count = export.write(directory, geography.load(Path(cfg["GEODATA_DIR"])), Path(args.file), args.separator)
+    print(f"Version {directory.info.version} exportée : {count} lieux dans {args.file}.")
+    return 0
+
+
+def cmd_versions(args) -> int:
+    store = _store(load_config(args))
+    rows = [("", "version", "créée le", "par", "source", "lieux", "structures")]
+    for v in store.versions():
+        mark = "*" if v["published"] else ""
+        rows.append(
+            (mark, str(v["id"]), v["created_at"], v["author"], v["source"], str(v["sites"]), str(v["structures"]))
+        )
+    _table(rows)
+    print("\n* version publiée. Dernières publications :")
+    for entry in versions.log(store, limit=args.log):
+        print(f"  {entry['at']} {entry['by']} ({entry['action']}) : {entry['summary']}")
+    return 0
+
+
+def cmd_publish(args, action: str = "publish") -> int:
+    store = _store(load_config(args))
+    change = versions.publish(store, args.version, _author(args), action=action)
+    verb = "Retour à la version" if action == "rollback" else "Version publiée :"
+    print(f"{verb} {args.version}. {change.summary()}")
+    return 0
+
+
+def cmd_rollback(args) -> int:
+    return cmd_publish(args, action="rollback")
+
+
+def cmd_user_add(args) -> int:
+    cfg = load_config(args)
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Confirmation : ") != password:
+            raise InvalidParameter("Les deux saisies diffèrent.", field="password")
+    name = Users(_store(cfg)).add(args.username, password)
+    print(f"Compte « {name} » créé.")
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    for u in Users(_store(load_config(args))).list():
+        print(f"{u['username']}  créé le {u['created_at']}  dernière connexion : {u['last_login'] or 'jamais'}")
+    return 0
+
+
+def _table(rows) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def register(sub) -> None:
+    """Add the directory-management commands to the ``spro-finder`` subparsers."""
+    i = sub.add_parser("import", help="valider un fichier CSV ou XLSX et le publier comme nouvelle version")
+    i.add_argument("file", help="fichier CSV (UTF-8 ou Windows-1252, « , » ou « ; ») ou XLSX")
+    i.add_argument("--dry-run", action="store_true", help="valider seulement, ne rien enregistrer")
+    i.add_argument("--no-publish", action="store_true", help="enregistrer la version sans la publier")
+    i.add_argument("--demo", action="store_true", help="marquer la version comme fictive (démonstration)")
+    i.add_argument("--author", help="auteur enregistré (défaut : utilisateur du système)")
+    i.set_defaults(func=cmd_import)
+    e = sub.add_parser("export", help="exporter l'annuaire publié au format d'import (.csv ou .xlsx)")
+    e.add_argument("file")
+    e.add_argument("--version", type=int, help="version à exporter (défaut : la version publiée)")
+    e.add_argument("--separator", choices=[",", ";"], default=";", help="séparateur CSV (défaut : ;)")
+    e.set_defaults(func=cmd_export)
+    v = sub.add_parser("versions", help="versions de l'annuaire et journal des publications")
+    v.add_argument("--log", type=int, default=10, help="nombre de publications affichées")
+    v.set_defaults(func=cmd_versions)
+    for name, func, text in (
+        ("publish", cmd_publish, "publier une version enregistrée"),
+        ("rollback", cmd_rollback, "revenir à une version antérieure"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("version", type=int)
+        p.add_argument("--author")
+        p.set_defaults(func=func)
+    u = sub.add_parser("user", help="comptes du personnel (accès /admin)").add_subparsers(dest="user", required=True)
+    a = u.add_parser("add", help="créer un compte")
+    a.add_argument("username")
+    a.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
+    a.set_defaults(func=cmd_user_add)
+    u.add_parser("list", help="lister les comptes").set_defaults(func=cmd_user_list)

@@ -1,0 +1,102 @@
+"""Directory versions: differences between two of them, publishing and rolling back with a summary.
+
+Publishing is the store's one-row switch; this module adds who, when and what changed
+(sites added, removed and changed) to the publish log.
+"""
+
+from __future__ import annotations
+
+from contextlib import closing
+from dataclasses import dataclass, field
+
+from finder.domain.model import Directory
+from finder.errors import FinderError, NotFound
+from finder.storage.store import Store
+
+
+@dataclass
+class Diff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    structures_changed: int = 0
+    sites: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.structures_changed)
+
+    def summary(self) -> str:
+        text = (
+            f"{len(self.added)} lieu(x) ajouté(s), {len(self.removed)} supprimé(s), {len(self.changed)} modifié(s)"
+            f" ; {self.structures_changed} structure(s) ajoutée(s), supprimée(s) ou modifiée(s)"
+        )
+        return f"{text} — {self.sites} lieu(x) en tout."
+
+    def as_json(self) -> dict:
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "changed": self.changed,
+            "structures_changed": self.structures_changed,
+            "sites": self.sites,
+        }
+
+
+def diff(old: Directory | None, new: Directory) -> Diff:
+    """What ``new`` adds, removes and changes compared with ``old`` (ids sorted)."""
+    before = _site_dicts(old) if old else {}
+    after = _site_dicts(new)
+    old_structures = old.structures if old else {}
+    new_structures = new.structures
+    return Diff(
+        added=sorted(after.keys() - before.keys()),
+        removed=sorted(before.keys() - after.keys()),
+        changed=sorted(k for k in after.keys() & before.keys() if after[k] != before[k]),
+        structures_changed=sum(
+            old_structures.get(k) != new_structures.get(k) for k in old_structures.keys() | new_structures.keys()
+        ),
+        sites=len(after),
+    )
+
+
+def _site_dicts(directory: Directory) -> dict[str, tuple]:
+    """Each site with its structure (frozen dataclasses compare by value)."""
+    return {s.id: (s, directory.structures[s.structure_id]) for s in directory.sites}
+
+
+def publish(
+    store: Store,
+    version: int,
+    author: str,
+    action: str = "publish",
+    new: Directory | None = None,
+    expected: int | None = None,
+) -> Diff:
+    """Serve ``version``; the log records who, when, and what changed from the version served before.
+
+    ``new``: the version's directory when the caller has it already (saves reading it back);
+    ``expected``: refuse (StoreError "conflict") if the published version is no longer this one.
+    """
+    if not any(v["id"] == version for v in store.versions()):
+        raise NotFound(f"La version {version} n'existe pas.", field="version")
+    current = store.published_version() if expected is None else expected
+    if current == version:
+        raise FinderError(f"La version {version} est déjà celle publiée.", field="version", code="already_published")
+    new = new or store.load(version)
+    old = store.load(current) if current is not None else None
+    change = diff(old, new)
+    label = "Retour à la version" if action == "rollback" else "Publication de la version"
+    store.publish(version, author, f"{label} {version} : {change.summary()}", action, expected=current)
+    return change
+
+
+def rollback(store: Store, version: int, author: str) -> Diff:
+    return publish(store, version, author, action="rollback")
+
+
+def log(store: Store, limit: int = 100) -> list[dict]:
+    """The last publications, newest first."""
+    with closing(store.connect()) as con:
+        con.row_factory = lambda cur, row: dict(zip([c[0] for c in cur.description], row))
+        return con.execute("SELECT * FROM publish_log ORDER BY id DESC LIMIT ?", (limit,)).fetchall()

@@ -1,0 +1,137 @@
+"""The coverage choropleth: communes coloured by distance class, matching sites on top.
+
+Built with finder.maps (vendored Leaflet, configured tiles). Polygons are simplified once
+per geography: for the whole region further than geodata's (coverage-preserving, shared
+borders kept) so the page stays light; for one département as stored. Coordinates are
+rounded to 4 decimals (about 10 m). Tooltips and popups are built with textContent.
+GeoJSON data is [lon, lat]; Folium takes (lat, lon).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import folium
+import numpy as np
+import shapely
+
+from finder.domain.coverage import DISTANCE_CLASSES, Coverage
+from finder.domain.geography import Geography
+from finder.domain.model import Site
+from finder.present import maps
+from finder.present.coverage_export import CLASS_LABELS
+
+REGION_TOLERANCE = 0.005  # degrees, shapely.coverage_simplify (about 400 m)
+CLASS_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c", "#800026")  # ColorBrewer YlOrRd
+NO_SITE_COLOUR = "#6b6b6b"
+NO_SITE_LABEL = "aucun lieu adapté"
+
+COMMUNE_TOOLTIP = """function (feature, layer) {
+    var p = feature.properties, box = document.createElement('div');
+    var title = document.createElement('strong');
+    title.textContent = p.n + ' (' + p.p.toLocaleString('fr-FR') + ' hab.)';
+    box.appendChild(title);
+    var line = document.createElement('div');
+    line.textContent = p.k === null ? 'Aucun lieu adapté'
+        : 'Lieu adapté le plus proche : ' + p.k.toLocaleString('fr-FR') + ' km';
+    box.appendChild(line);
+    layer.bindTooltip(box, {sticky: true});
+}"""
+
+SITE_MARKER = """function (feature, latlng) {
+    return L.circleMarker(latlng, {radius: 5, color: '#ffffff', weight: 1.5,
+                                   fillColor: '#004a8f', fillOpacity: 1});
+}"""
+
+_lock = threading.Lock()
+_GEOMETRIES: dict[tuple[int, bool], tuple[Geography, dict]] = {}
+
+
+def legend() -> list[dict]:
+    """Colour, label and class index of each distance class (for the page's legend)."""
+    items = [{"class": i, "colour": c, "label": label} for i, (c, label) in enumerate(zip(CLASS_COLOURS, CLASS_LABELS))]
+    return items + [{"class": len(CLASS_COLOURS), "colour": NO_SITE_COLOUR, "label": NO_SITE_LABEL}]
+
+
+def class_index(km: float) -> int:
+    """0 (0–5 km) … 4 (> 30 km), 5 when no site matches."""
+    if not np.isfinite(km):
+        return len(CLASS_COLOURS)
+    return int(np.searchsorted(DISTANCE_CLASSES, km, side="left"))
+
+
+def geometries(geo: Geography, region: bool) -> dict[str, dict]:
+    """GeoJSON geometry of every region commune, simplified for the whole-region view."""
+    key = (id(geo), region)
+    hit = _GEOMETRIES.get(key)
+    if hit is None or hit[0] is not geo:
+        with _lock:
+            communes = geo.region_communes()
+            shapes = np.array([geo.polygons[c.insee] for c in communes], dtype=object)
+            if region:
+                shapes = shapely.coverage_simplify(shapes, REGION_TOLERANCE)
+            shapes = shapely.transform(shapes, lambda xy: np.round(xy, 4))
+            texts = shapely.to_geojson(shapes)
+            hit = _GEOMETRIES[key] = (geo, {c.insee: json.loads(t) for c, t in zip(communes, texts)})
+    return hit[1]
+
+
+def coverage_map(
+    cov: Coverage,
+    mask: np.ndarray,
+    sites: list[Site],
+    geo: Geography,
+    tiles: tuple[str, str],
+    site_url,
+) -> maps.RenderedMap:
+    """Communes of ``mask`` coloured by distance class, with ``sites`` on top (site_url(id) -> link)."""
+    region = bool(mask.all())
+    shapes = geometries(geo, region)
+    features = []
+    for i in np.flatnonzero(mask):
+        c = cov.communes.items[i]
+        km = float(cov.km[i])
+        props = {"n": c.name, "p": c.population, "k": round(km, 1) if np.isfinite(km) else None, "c": class_index(km)}
+        features.append({"type": "Feature", "id": c.insee, "geometry": shapes[c.insee], "properties": props})
+    m = maps.base_map((45.7, 4.6), 7, *tiles)
+    m.options["prefer_canvas"] = True
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Distance au lieu adapté le plus proche",
+        style_function=_style,
+        on_each_feature=folium.JsCode(COMMUNE_TOOLTIP),
+    ).add_to(m)
+    _sites_layer(sites, site_url).add_to(m)
+    m.fit_bounds(_bounds(cov, mask))
+    return maps.render(m)
+
+
+def _style(feature: dict) -> dict:
+    c = feature["properties"]["c"]
+    colour = CLASS_COLOURS[c] if c < len(CLASS_COLOURS) else NO_SITE_COLOUR
+    return {"fillColor": colour, "color": "#5b5b5b", "weight": 0.4, "fillOpacity": 0.75}
+
+
+def _sites_layer(sites: list[Site], site_url) -> folium.GeoJson:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
+            "properties": {"name": s.name, "url": site_url(s.id), "lines": []},
+        }
+        for s in sites
+    ]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Lieux d'accueil adaptés",
+        point_to_layer=folium.JsCode(SITE_MARKER),
+        on_each_feature=folium.JsCode(maps.ON_EACH_FEATURE),
+    )
+
+
+def _bounds(cov: Coverage, mask: np.ndarray) -> list[list[float]]:
+    """[[south, west], [north, east]] of the communes' reference points, as Folium wants (lat, lon)."""
+    pts = cov.communes.points
+    lats, lons = pts.lats[mask], pts.lons[mask]
+    return [[float(lats.min()), float(lons.min())], [float(lats.max()), float(lons.max())]]

@@ -1,0 +1,11 @@
+"""The application's use cases: one core function per endpoint, and their parameters.
+
+Owns the declaration of every request parameter (name, parser and bounds, French label and
+error, OpenAPI schema, CLI option, form key), the citizen search, the partner widget's
+presets and the answers of nearest, sites, site, geocode, coverage, planning and bilan.
+Every adapter (Flask views, the fast WSGI path, the command line) is a thin call over
+these functions.
+
+May import: ``finder.domain``, ``finder.storage``, ``finder.directory``, ``finder.present``,
+``finder.errors``, ``finder.config``. Never Flask, never ``finder.web`` or ``finder.cli``.
+"""

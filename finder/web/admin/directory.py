@@ -1,0 +1,138 @@
+"""Staff pages for the directory: upload → validation report (HTML, CSV) → publish; versions,
+rollback and exports. Routes of the ``admin`` blueprint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from finder.directory import columns, export, importer, report, tablefile, versions
+from finder.errors import InvalidParameter
+from finder.storage import import_log
+from finder.web import security, state
+from finder.web.admin.views import bp
+
+SHOWN_ISSUES = 500  # per severity on the page; the CSV has them all
+WEB_BAN_BUDGET_SECONDS = 20.0  # below gunicorn's worker timeout
+
+
+def download(data: bytes, filename: str, mimetype: str):
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _filename(name: str | None) -> str:
+    """The uploaded file's base name, for the log and the page (never used as a path)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    return re.sub(r"[^\w.() -]", "_", base)[:120] or "fichier"
+
+
+@bp.get("/schema")
+def schema_doc():
+    return render_template("admin/schema.html", columns=columns.COLUMNS)
+
+
+@bp.get("/schema/<name>")
+def schema_file(name: str):
+    files = {"schema.json": "application/json", "exemple-valide.csv": "text/csv"}
+    if name not in files:
+        abort(404)
+    data = (Path(current_app.config["GEODATA_DIR"]) / "schema" / name).read_bytes()
+    return download(data, name, files[name])
+
+
+@bp.get("/import")
+def import_form():
+    return render_template("admin/import.html", error=None)
+
+
+@bp.post("/import")
+def import_upload():
+    upload = request.files.get("fichier")  # size limited by the blueprint's guard
+    dry_run = request.form.get("essai") == "1"
+    if upload is None or not upload.filename:
+        return render_template("admin/import.html", error="Choisissez un fichier CSV ou XLSX."), 400
+    st = state()
+    settings = importer.Settings.from_config(current_app.config, ban_budget_seconds=WEB_BAN_BUDGET_SECONDS)
+    result = importer.run(
+        upload.read(),
+        st.store,
+        st.geo,
+        settings,
+        author=security.current_user(),
+        filename=_filename(upload.filename),
+        dry_run=dry_run,
+    )
+    return redirect(url_for("admin.import_report", report_id=result.report_id), code=303)
+
+
+def _logged(report_id: int):
+    found = import_log.get(state().store, report_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/imports/<int:report_id>")
+def import_report(report_id: int):
+    meta, rep = _logged(report_id)
+    published = state().store.published_version()
+    return render_template(
+        "admin/report.html",
+        meta=meta,
+        report=rep,
+        errors=rep.errors[:SHOWN_ISSUES],
+        warnings=rep.warnings[:SHOWN_ISSUES],
+        shown=SHOWN_ISSUES,
+        can_publish=meta["version"] is not None and meta["version"] != published,
+        published=published,
+    )
+
+
+@bp.get("/imports/<int:report_id>/rapport.csv")
+def import_report_csv(report_id: int):
+    meta, rep = _logged(report_id)
+    data = tablefile.write_csv(list(report.CSV_HEADER), rep.as_rows())
+    return download(data, f"rapport-import-{report_id}.csv", "text/csv")
+
+
+@bp.get("/versions")
+def versions_page():
+    st = state()
+    rows = list(reversed(st.store.versions()))
+    return render_template(
+        "admin/versions.html",
+        versions=rows,
+        published=st.store.published_version(),
+        log=versions.log(st.store, limit=50),
+    )
+
+
+@bp.post("/versions/<int:version>/publier")
+def publish(version: int):
+    st = state()
+    action = request.form.get("action", "publish")
+    if action not in ("publish", "rollback"):
+        raise InvalidParameter("Action inconnue.", field="action")
+    versions.publish(st.store, version, security.current_user(), action=action)
+    st.refresh()
+    return redirect(url_for("admin.versions_page", publiee=version), code=303)
+
+
+@bp.get("/export.<fmt>")
+@bp.get("/versions/<int:version>/export.<fmt>")
+def export_file(fmt: str, version: int | None = None):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    st = state()
+    directory = st.store.load(version)
+    data = export.to_bytes(directory, st.geo, fmt)
+    stamp = dt.date.today().isoformat()
+    mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return download(data, f"annuaire-spro-v{directory.info.version}-{stamp}.{fmt}", mimetype)

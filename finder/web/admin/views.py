@@ -1,0 +1,83 @@
+"""Staff pages under /admin: login, dashboard; the directory and quality views live in
+admin_directory and admin_quality, on the same blueprint. Every page needs a login
+(302 to the login page for GET, 401 otherwise) and every form carries a CSRF token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from finder.directory import freshness, versions
+from finder.storage import import_log, usage
+from finder.web import security, state
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PUBLIC_ENDPOINTS = {"admin.login"}
+
+
+@bp.before_request
+def guard():
+    request.max_content_length = int(float(current_app.config["IMPORT_MAX_MB"]) * 1024 * 1024)
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        security.check_csrf()
+        return None
+    return security.require_login()
+
+
+bp.after_request(security.staff_headers)
+
+
+@bp.app_template_global()
+def upcoming_closures(site) -> list:
+    """Template helper for the citizen site page: the site's closures not over yet."""
+    return freshness.current_or_upcoming(site, dt.date.today())
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_err):
+    message = f"Fichier trop volumineux : {current_app.config['IMPORT_MAX_MB']:g} Mo au plus."
+    return render_template("admin/import.html", error=message), 413
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error, status = None, 200
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "")[:100]
+        outcome = security.users().authenticate(username, request.form.get("password", ""), request.remote_addr or "")
+        if outcome.ok:
+            target = security.safe_next(request.args.get("next"))
+            security.log_in(username.strip().lower())
+            return redirect(target)
+        error, status = outcome.message, (429 if outcome.locked_seconds else 401)
+    return render_template("admin/login.html", error=error, username=username), status
+
+
+@bp.post("/logout")
+def logout():
+    security.log_out()
+    return redirect(url_for("admin.login"))
+
+
+@bp.get("/")
+def dashboard():
+    st = state()
+    engine = st.engine
+    directory = engine.directory
+    today = dt.date.today()
+    published = next((v for v in st.store.versions() if v["published"]), None)
+    return render_template(
+        "admin/dashboard.html",
+        published=published,
+        info=engine.dataset_json(),
+        stale=len(freshness.stale_sites(directory, today)),
+        approximate=sum(s.position_source == "commune" for s in directory.sites),
+        closed=sum(freshness.active_closure(s, today) is not None for s in directory.sites),
+        log=versions.log(st.store, limit=5),
+        imports=import_log.recent(st.store, limit=5),
+        widgets=usage.summary(current_app.config["DATABASE"], today),
+    )

@@ -1,0 +1,568 @@
+"""The OpenAPI 3.1 document of the public API v1, built from the vocabularies.
+
+Pure: ``build(departments, extra_paths, extra_schemas)`` returns a dict. Enumerations
+(statuses, qualifications, levels, networks, modes, départements) come from
+finder.vocab and the geography, so the document never drifts from what the API accepts.
+The web layer keeps only the paths the app actually serves (finder/web/docs.py).
+"""
+
+from __future__ import annotations
+
+from finder import __version__
+from finder.domain import geodesy, vocab
+from finder.domain.geocode import MAX_QUERY
+from finder.service import query
+
+REF = "#/components/schemas/"
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+
+
+def ref(name: str) -> dict:
+    return {"$ref": REF + name}
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def codes(terms) -> list[str]:
+    return [t.code for t in terms]
+
+
+# -- schemas ------------------------------------------------------------------------------
+def schemas(departments: list[str]) -> dict:
+    string, integer, number, boolean = ({"type": t} for t in ("string", "integer", "number", "boolean"))
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "field", "message"],
+                    "properties": {
+                        "code": {**string, "examples": ["invalid_parameter", "unknown_code", "not_found"]},
+                        "field": {**nullable(string), "description": "Paramètre en cause (null si aucun)."},
+                        "message": {**string, "description": "Message en français, avec la valeur reçue."},
+                        "allowed": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    },
+                }
+            },
+        },
+        "Dataset": {
+            "type": "object",
+            "required": ["version", "demo", "sites", "structures"],
+            "properties": {
+                "version": integer,
+                "demo": {**boolean, "description": "true : annuaire de démonstration (structures fictives)."},
+                "sites": integer,
+                "structures": integer,
+            },
+        },
+        "Point": {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {
+                "type": {"const": "Point"},
+                "coordinates": {
+                    "type": "array",
+                    "description": "[longitude, latitude] en degrés décimaux WGS84 (RFC 7946).",
+                    "prefixItems": [number, number],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            },
+        },
+        "Structure": _structure_schema(),
+        "SiteProperties": _site_properties_schema(departments),
+        "Site": _feature_schema("SiteProperties"),
+        "NearestProperties": {
+            "allOf": [
+                ref("SiteProperties"),
+                {
+                    "type": "object",
+                    "required": ["distance_km", "in_territory"],
+                    "properties": {
+                        "distance_km": {**number, "minimum": 0, "description": "Distance géodésique WGS84 (km)."},
+                        "in_territory": {
+                            **nullable(boolean),
+                            "description": "La structure est-elle compétente pour la commune d'origine ? "
+                            "null : origine hors commune connue, ou structure sans territoire déclaré.",
+                        },
+                    },
+                },
+            ]
+        },
+        "NearestSite": _feature_schema("NearestProperties"),
+        "Filters": _filters_schema(departments),
+        "SiteCollection": _collection_schema("Site", nearest=False),
+        "NearestCollection": _collection_schema("NearestSite", nearest=True),
+        "Origin": _origin_schema(),
+        "Term": {
+            "type": "object",
+            "required": ["code", "label"],
+            "properties": {"code": {"type": ["string", "integer"]}, "label": string},
+        },
+        "Vocabularies": _vocabularies_schema(),
+        "Health": {
+            "type": "object",
+            "required": ["status", "dataset"],
+            "properties": {"status": {"const": "ok"}, "dataset": ref("Dataset")},
+        },
+        "GeocodeResults": _geocode_schema(),
+    }
+
+
+def _structure_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["id", "name", "network", "network_label", "cercle", "has_territory"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "network": {"type": "string", "enum": codes(vocab.NETWORKS)},
+            "network_label": {"type": "string"},
+            "cercle": {"type": "integer", "enum": sorted(vocab.CERCLES)},
+            "website": nullable({"type": "string"}),
+            "has_territory": {"type": "boolean", "description": "La structure sert un territoire défini."},
+        },
+    }
+
+
+def _site_properties_schema(departments: list[str]) -> dict:
+    text = nullable({"type": "string"})
+    return {
+        "type": "object",
+        "required": ["id", "name", "structure", "address", "postcode", "commune", "department", "levels", "publics"],
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "structure": ref("Structure"),
+            "address": {"type": "string"},
+            "postcode": {"type": "string"},
+            "commune": {
+                "type": "object",
+                "required": ["insee", "name"],
+                "properties": {"insee": {"type": "string"}, "name": text},
+            },
+            "department": nullable({"type": "string", "enum": departments}),
+            "phone": text,
+            "email": text,
+            "website": text,
+            "opening_hours": {**text, "description": "Horaires, syntaxe OpenStreetMap opening_hours."},
+            "accessible": {**nullable({"type": "boolean"}), "description": "Accessible en fauteuil roulant."},
+            "modes": {"type": "array", "items": {"type": "string", "enum": codes(vocab.MODES)}},
+            "appointment": {"type": "boolean", "description": "Sur rendez-vous."},
+            "levels": {"type": "array", "items": {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)}},
+            "publics": {
+                "type": "object",
+                "required": ["age_min", "age_max", "statuses", "qualifications"],
+                "properties": {
+                    "age_min": nullable({"type": "integer"}),
+                    "age_max": nullable({"type": "integer"}),
+                    "statuses": {"type": "array", "items": {"type": "string", "enum": codes(vocab.STATUSES)}},
+                    "qualifications": {
+                        "type": "array",
+                        "items": {"type": "string", "enum": codes(vocab.QUALIFICATIONS)},
+                    },
+                },
+            },
+            "description": {"type": "string"},
+            "date_maj": {**text, "description": "Date de dernière vérification (ISO 8601)."},
+            "closures": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["start", "end"],
+                    "properties": {k: {"type": "string"} for k in ("start", "end", "reason")},
+                },
+            },
+        },
+    }
+
+
+def _feature_schema(properties: str) -> dict:
+    return {
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"const": "Feature"},
+            "id": {"type": "string"},
+            "geometry": ref("Point"),
+            "properties": ref(properties),
+        },
+    }
+
+
+def _filters_schema(departments: list[str]) -> dict:
+    return {
+        "type": "object",
+        "description": "Filtres appliqués, normalisés (seuls ceux donnés).",
+        "properties": {
+            "age": {"type": "integer"},
+            "status": {"type": "string", "enum": codes(vocab.STATUSES)},
+            "qualification": {"type": "string", "enum": codes(vocab.QUALIFICATIONS)},
+            "level": {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)},
+            "network": {"type": "array", "items": {"type": "string", "enum": codes(vocab.NETWORKS)}},
+            "mode": {"type": "string", "enum": codes(vocab.MODES)},
+            "department": {"type": "array", "items": {"type": "string", "enum": departments}},
+            "accessible": {"type": "boolean"},
+            "territory": {"type": "string", "enum": ["only"]},
+            "max_km": {"type": "number"},
+            "limit": {"type": "integer"},
+        },
+    }
+
+
+def _collection_schema(item: str, nearest: bool) -> dict:
+    required = ["type", "dataset", "features"] + (["origin", "filters"] if nearest else [])
+    props = {
+        "type": {"const": "FeatureCollection"},
+        "dataset": ref("Dataset"),
+        "filters": ref("Filters"),
+        "features": {"type": "array", "items": ref(item)},
+    }
+    if nearest:
+        props["origin"] = ref("Origin")
+    return {"type": "object", "required": required, "properties": props}
+
+
+def _origin_schema() -> dict:
+    return {
+        "type": "object",
+        "required": ["kind", "lat", "lon", "commune"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["point", "commune"]},
+            "lat": {"type": "number"},
+            "lon": {"type": "number"},
+            "commune": nullable(
+                {
+                    "type": "object",
+                    "required": ["insee", "name", "department"],
+                    "properties": {
+                        "insee": {"type": "string"},
+                        "name": {"type": "string"},
+                        "department": {"type": "string"},
+                    },
+                }
+            ),
+        },
+    }
+
+
+def _vocabularies_schema() -> dict:
+    terms = {"type": "array", "items": ref("Term")}
+    network = {
+        "type": "object",
+        "required": ["code", "label", "cercle"],
+        "properties": {"code": {"type": "string"}, "label": {"type": "string"}, "cercle": {"type": "integer"}},
+    }
+    keys = ["statuses", "qualifications", "levels", "networks", "modes", "cercles"]
+    props = {k: terms for k in keys}
+    props["networks"] = {"type": "array", "items": network}
+    return {"type": "object", "required": keys, "properties": props}
+
+
+def _geocode_schema() -> dict:
+    text = {"type": "string"}
+    place = {
+        "type": "object",
+        "required": ["label", "insee", "name", "department", "postcode", "lat", "lon", "kind", "score"],
+        "properties": {
+            "label": {**text, "description": "Libellé à afficher."},
+            "insee": {**text, "description": "Code INSEE de la commune (ou de l'arrondissement)."},
+            "name": text,
+            "department": text,
+            "postcode": nullable(text),
+            "lat": {"type": "number", "description": "Latitude WGS84."},
+            "lon": {"type": "number", "description": "Longitude WGS84."},
+            "kind": {"type": "string", "enum": ["commune", "arrondissement", "postcode", "address"]},
+            "score": {"type": "number"},
+        },
+    }
+    return {"type": "object", "required": ["results"], "properties": {"results": {"type": "array", "items": place}}}
+
+
+# -- parameters ---------------------------------------------------------------------------
+def _query(name: str, schema: dict, description: str, **extra) -> dict:
+    """An optional query parameter; an empty value counts as absent unless ``allowEmptyValue=False``."""
+    extra.setdefault("allowEmptyValue", True)
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description, **extra}
+
+
+def criteria_parameters(departments: list[str], with_department: bool) -> list[dict]:
+    params = [
+        _query("age", {"type": "integer", "minimum": 0, "maximum": query.AGE_MAX}, "Âge de la personne (années)."),
+        _query("status", {"type": "string", "enum": codes(vocab.STATUSES)}, "Statut de la personne."),
+        _query("qualification", {"type": "string", "enum": codes(vocab.QUALIFICATIONS)}, "Niveau de qualification."),
+        _query(
+            "level",
+            {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)},
+            "Niveau de service : 1 = accueil et information, 2 = conseil et accompagnement personnalisé.",
+        ),
+        _query(
+            "network",
+            {"type": "array", "items": {"type": "string", "enum": codes(vocab.NETWORKS)}},
+            "Réseaux à garder (paramètre répétable, ou valeurs séparées par des virgules).",
+            style="form",
+            explode=True,
+            allowEmptyValue=False,
+        ),
+        _query("mode", {"type": "string", "enum": codes(vocab.MODES)}, "Mode d'accueil."),
+        _query("accessible", {"type": "boolean"}, "true : lieux accessibles en fauteuil roulant seulement."),
+        _query(
+            "territory",
+            {"type": "string", "enum": ["only", "all"]},
+            "only : structures compétentes pour la commune d'origine, ou sans territoire défini.",
+        ),
+    ]
+    if with_department:
+        params.append(
+            _query(
+                "department",
+                {"type": "array", "items": {"type": "string", "enum": departments}},
+                "Départements à garder (code INSEE ; paramètre répétable, ou valeurs séparées par des virgules).",
+                style="form",
+                explode=True,
+                allowEmptyValue=False,
+            )
+        )
+    return params
+
+
+def nearest_parameters() -> list[dict]:
+    lat_lo, lat_hi = geodesy.LAT_RANGE
+    lon_lo, lon_hi = geodesy.LON_RANGE
+    return [
+        _query("lat", {"type": "number", "minimum": lat_lo, "maximum": lat_hi}, "Latitude d'origine (WGS84)."),
+        _query("lon", {"type": "number", "minimum": lon_lo, "maximum": lon_hi}, "Longitude d'origine (WGS84)."),
+        _query(
+            "commune",
+            {"type": "string", "examples": ["69123", "15014"]},
+            "Commune d'origine (code INSEE) ; son point de référence sert d'origine. Exclusif de lat/lon.",
+        ),
+        _query(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": query.LIMIT_MAX, "default": 10},
+            "Nombre de résultats.",
+        ),
+        _query(
+            "max_km",
+            {"type": "number", "exclusiveMinimum": 0, "maximum": query.MAX_KM_MAX},
+            "Distance maximale (km).",
+        ),
+    ]
+
+
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "ETag d'une réponse précédente : 304 sans corps si elle est toujours valable.",
+}
+
+
+# -- responses ----------------------------------------------------------------------------
+def _error(description: str, **headers) -> dict:
+    out = {"description": description, "content": {JSON: {"schema": ref("Error")}}}
+    if headers:
+        out["headers"] = headers
+    return out
+
+
+def _ok(schema: str, media: str = JSON, cacheable: bool = False) -> dict:
+    out = {"description": "Succès.", "content": {media: {"schema": ref(schema)}}}
+    if cacheable:
+        out["headers"] = {
+            "ETag": {"schema": {"type": "string"}, "required": True, "description": "Version de la réponse."},
+            "Cache-Control": {"schema": {"type": "string"}, "required": True},
+        }
+    return out
+
+
+RESPONSES = {
+    "BadRequest": _error("Paramètre invalide : le message et « field » nomment le paramètre en cause."),
+    "NotFound": _error("Ressource introuvable."),
+    "TooManyRequests": _error(
+        "Trop de requêtes depuis cette adresse.",
+        **{"Retry-After": {"schema": {"type": "integer"}, "required": True, "description": "Secondes à attendre."}},
+    ),
+    "NotModified": {"description": "Inchangé depuis l'ETag donné dans If-None-Match."},
+}
+
+
+def _operation(summary: str, description: str, params: list[dict], ok: dict, *errors: str, tag="lieux") -> dict:
+    responses = {"200": ok}
+    for code in errors:
+        name = {"304": "NotModified", "400": "BadRequest", "404": "NotFound", "429": "TooManyRequests"}[code]
+        responses[code] = {"$ref": f"#/components/responses/{name}"}
+    return {
+        "tags": [tag],
+        "summary": summary,
+        "description": description,
+        "operationId": _operation_id(summary),
+        "parameters": params,
+        "responses": responses,
+    }
+
+
+def _operation_id(summary: str) -> str:
+    return "".join(ch for ch in summary.title() if ch.isalnum())
+
+
+def paths(departments: list[str]) -> dict:
+    crit_all = criteria_parameters(departments, with_department=True)
+    return {
+        "/api/v1/sites": {
+            "get": _operation(
+                "List sites",
+                "Tous les lieux d'accueil (GeoJSON FeatureCollection), filtrables par profil, réseau et département.",
+                crit_all + [IF_NONE_MATCH],
+                _ok("SiteCollection", GEOJSON, cacheable=True),
+                "304",
+                "400",
+                "429",
+            )
+        },
+        "/api/v1/sites/nearest": {
+            "get": _operation(
+                "Nearest sites",
+                "Lieux d'accueil triés par distance géodésique (WGS84) depuis une origine : lat et lon, ou commune.",
+                nearest_parameters() + crit_all,
+                _ok("NearestCollection", GEOJSON),
+                "400",
+                "429",
+            )
+        },
+        "/api/v1/sites/{id}": {
+            "get": _operation(
+                "Get site",
+                "Un lieu d'accueil (GeoJSON Feature).",
+                [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1}},
+                    IF_NONE_MATCH,
+                ],
+                _ok("Site", GEOJSON, cacheable=True),
+                "304",
+                "400",
+                "404",
+                "429",
+            )
+        },
+        "/api/v1/geocode": {
+            "get": _operation(
+                "Geocode",
+                "Communes (et adresses lorsque le service national est configuré) correspondant à un texte.",
+                [
+                    {
+                        **_query(
+                            "q",
+                            {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
+                            "Commune, code postal ou adresse.",
+                            allowEmptyValue=False,
+                        ),
+                        "required": True,
+                    },
+                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}, "Nombre maximal."),
+                ],
+                _ok("GeocodeResults"),
+                "400",
+                "429",
+                tag="géocodage",
+            )
+        },
+        "/api/v1/vocabularies": {
+            "get": _operation(
+                "Vocabularies",
+                "Codes et libellés : statuts, qualifications, niveaux de service, réseaux, modes, cercles.",
+                [IF_NONE_MATCH],
+                _ok("Vocabularies", cacheable=True),
+                "304",
+                "429",
+                tag="référentiels",
+            )
+        },
+        "/api/v1/openapi.json": {
+            "get": _operation(
+                "OpenAPI document",
+                "Ce document (OpenAPI 3.1).",
+                [IF_NONE_MATCH],
+                {"description": "Succès.", "content": {JSON: {"schema": {"type": "object"}}}},
+                "304",
+                "429",
+                tag="référentiels",
+            )
+        },
+        "/healthz": {
+            "get": _operation(
+                "Health", "État du service et version de l'annuaire servi.", [], _ok("Health"), tag="service"
+            )
+        },
+    }
+
+
+INFO = {
+    "title": "SPRO Auvergne-Rhône-Alpes — lieux d'accueil",
+    "description": (
+        "API publique et gratuite des lieux d'accueil du Service public régional de l'orientation "
+        "(Auvergne-Rhône-Alpes). Lecture seule (GET), CORS ouvert, réponses JSON et GeoJSON (RFC 7946, "
+        "coordonnées [lon, lat]). Limite de débit par adresse : 429 avec Retry-After au-delà."
+    ),
+    "license": {"name": "MIT (code) ; données : voir la documentation", "identifier": "MIT"},
+}
+
+
+def build(departments, extra_paths: dict | None = None, extra_schemas: dict | None = None) -> dict:
+    """The whole document; ``extra_paths`` / ``extra_schemas`` come from optional modules (coverage)."""
+    deps = sorted(departments)
+    doc_paths = paths(deps)
+    for path, item in (extra_paths or {}).items():
+        doc_paths[path] = _with_rate_limit(path, item)
+    return {
+        "openapi": "3.1.0",
+        "info": {**INFO, "version": __version__},
+        "servers": [{"url": "/", "description": "Ce serveur"}],
+        "tags": [
+            {"name": "lieux", "description": "Lieux d'accueil du SPRO."},
+            {"name": "géocodage", "description": "Trouver une commune ou une adresse."},
+            {"name": "référentiels", "description": "Vocabulaires et documentation."},
+            {"name": "service", "description": "Supervision."},
+        ],
+        "paths": doc_paths,
+        "components": {"schemas": {**schemas(deps), **(extra_schemas or {})}, "responses": RESPONSES},
+    }
+
+
+def _with_rate_limit(path: str, item: dict) -> dict:
+    """Every /api/ operation may answer 429 (the limit applies to the whole API)."""
+    if not path.startswith("/api/"):
+        return item
+    out = {}
+    for method, op in item.items():
+        if isinstance(op, dict) and "responses" in op:
+            responses = {"429": {"$ref": "#/components/responses/TooManyRequests"}, **op["responses"]}
+            op = {**op, "responses": responses}
+        out[method] = op
+    return out
+
+
+def served(document: dict, serves) -> dict:
+    """The document restricted to the paths for which ``serves(sample_path)`` is true."""
+    kept = {p: item for p, item in document["paths"].items() if serves(sample_path(p))}
+    return {**document, "paths": kept}
+
+
+def sample_path(template: str) -> str:
+    """A concrete path for an OpenAPI path template: ``/sites/{id}`` -> ``/sites/x``."""
+    out, depth = [], 0
+    for ch in template:
+        if ch == "{":
+            depth += 1
+            out.append("x")
+        elif ch == "}":
+            depth -= 1
+        elif not depth:
+            out.append(ch)
+    return "".join(out)

@@ -1,0 +1,259 @@
+"""Staff access and pages: login, CSRF, cookies, lockout, upload → report → publish, versions, closures."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from finder.directory import export
+from finder.storage import usage
+from finder.storage.store import Store
+from finder.storage.users import Users
+from tests.conftest import make_app
+from tests.import_helpers import demo_rows, geo, to_csv
+
+PASSWORD = "un mot de passe solide"
+
+
+@pytest.fixture()
+def app(tmp_path):
+    app = make_app(tmp_path, SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0)
+    Users(Store(app.config["DATABASE"])).add("alice", PASSWORD)
+    return app
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def login(client, username="alice", password=PASSWORD, next_url=None):
+    page = client.get("/admin/login")
+    url = "/admin/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"username": username, "password": password, "csrf_token": token(page.text)})
+
+
+@pytest.fixture()
+def staff(client):
+    assert login(client).status_code == 302
+    client.csrf = token(client.get("/admin/").text)
+    return client
+
+
+def _fill(path: str, values: dict) -> str:
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), path)
+
+
+def admin_rules(app, method: str):
+    return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("admin.") and method in r.methods]
+
+
+def test_staff_pages_need_login(app, client):
+    gets = [r for r in admin_rules(app, "GET") if r.endpoint != "admin.login"]
+    posts = [r for r in admin_rules(app, "POST") if r.endpoint != "admin.login"]
+    assert len(gets) >= 10 and len(posts) >= 5
+    for rule in gets:
+        r = client.get(_fill(rule.rule, {"version": 1, "report_id": 1, "fmt": "csv", "name": "schema.json"}))
+        assert r.status_code == 302 and r.location.startswith("/admin/login?next="), rule.rule
+    for rule in posts:
+        r = client.post(_fill(rule.rule, {"version": 1}), data={"csrf_token": "x"})
+        assert r.status_code == 401, rule.rule
+        assert "Connexion requise" in r.text
+
+
+def test_citizen_and_api_pages_stay_public(client):
+    for url in ("/", "/healthz", "/api/v1/sites", "/api/v1/vocabularies", "/lieux/lieu-0001"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_login_sets_a_secure_session_cookie_and_renews_the_csrf_token(client):
+    before = token(client.get("/admin/login").text)
+    r = login(client)
+    assert r.status_code == 302 and r.location == "/admin/"
+    cookie = r.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/admin/")
+    assert page.status_code == 200 and "alice" in page.text
+    assert token(page.text) != before
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_csrf_is_enforced_on_every_form(app, staff):
+    for rule in admin_rules(app, "POST"):
+        url = _fill(rule.rule, {"version": 1})
+        for data in ({}, {"csrf_token": "faux"}):
+            r = staff.post(url, data=data)
+            assert r.status_code == 400 and "Jeton de sécurité" in r.text, (url, data)
+    assert staff.get("/admin/").status_code == 200  # still logged in: nothing was done
+
+
+def test_login_form_needs_its_csrf_token(client):
+    r = client.post("/admin/login", data={"username": "alice", "password": PASSWORD})
+    assert r.status_code == 400
+
+
+def test_wrong_password_and_unknown_user_get_the_same_answer(client):
+    a = login(client, password="pas le bon mot de passe")
+    b = login(client, username="mallory")
+    assert a.status_code == b.status_code == 401
+    assert "Identifiant ou mot de passe incorrect" in a.text and "Identifiant ou mot de passe incorrect" in b.text
+
+
+def test_lockout_after_repeated_failures(client):
+    for _ in range(5):
+        assert login(client, password="mauvais mot de passe").status_code == 401
+    r = login(client)  # even the right password is refused for a while
+    assert r.status_code == 429 and "Trop de tentatives" in r.text
+    assert client.get("/admin/").status_code == 302
+
+
+def test_lockout_expires_and_success_resets(tmp_path):
+    now = [1000.0]
+    store = Store(tmp_path / "s.sqlite3")
+    users = Users(store, max_failures=3, lock_seconds=60, clock=lambda: now[0])
+    users.add("bob", PASSWORD)
+    for _ in range(3):
+        assert not users.authenticate("bob", "mauvais", "10.0.0.1").ok
+    locked = users.authenticate("bob", PASSWORD, "10.0.0.2")
+    assert not locked.ok and locked.locked_seconds == 60
+    now[0] += 61
+    assert users.authenticate("bob", PASSWORD, "10.0.0.2").ok
+    assert not users.authenticate("bob", "mauvais", "10.0.0.2").ok  # counting starts again
+    assert users.authenticate("Bob", PASSWORD, "10.0.0.2").ok
+
+
+def test_passwords_are_stored_as_argon2id_hashes(app):
+    import sqlite3
+
+    with sqlite3.connect(app.config["DATABASE"]) as con:
+        (digest,) = con.execute("SELECT password_hash FROM users WHERE username='alice'").fetchone()
+    assert digest.startswith("$argon2id$") and PASSWORD not in digest
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example", "javascript:x"])
+def test_login_never_redirects_off_site(client, target):
+    r = login(client, next_url=target)
+    assert r.status_code == 302 and r.location == "/admin/"
+
+
+def test_login_returns_to_the_page_asked(client):
+    assert client.get("/admin/versions").location == "/admin/login?next=/admin/versions"
+    assert login(client, next_url="/admin/versions").location == "/admin/versions"
+
+
+def test_logout(staff):
+    assert staff.post("/admin/logout", data={"csrf_token": staff.csrf}).status_code == 302
+    assert staff.get("/admin/").status_code == 302
+
+
+def upload(staff, data: bytes, name="annuaire.csv", dry_run=False):
+    form = {"csrf_token": staff.csrf, "fichier": (io.BytesIO(data), name)}
+    if dry_run:
+        form["essai"] = "1"
+    return staff.post("/admin/import", data=form, content_type="multipart/form-data")
+
+
+def test_upload_report_publish_and_rollback(app, staff):
+    data = export.to_bytes(Store(app.config["DATABASE"]).load(), geo()).replace(b"Aurillac", b"Aurillac (15)")
+    r = upload(staff, data)
+    assert r.status_code == 303
+    report = staff.get(r.location)
+    assert "0 erreur(s)" in report.text and "Publier la version 2" in report.text
+    assert staff.get("/healthz").get_json()["dataset"]["version"] == 1  # stored, not yet served
+    r = staff.post("/admin/versions/2/publier", data={"csrf_token": staff.csrf, "action": "publish"})
+    assert r.status_code == 303
+    assert staff.get("/healthz").get_json()["dataset"]["version"] == 2
+    versions = staff.get("/admin/versions").text
+    assert "Revenir à cette version" in versions and "modifié(s)" in versions and "alice" in versions
+    staff.post("/admin/versions/1/publier", data={"csrf_token": staff.csrf, "action": "rollback"})
+    assert staff.get("/healthz").get_json()["dataset"]["version"] == 1
+    assert "retour arrière" in staff.get("/admin/versions").text
+
+
+def test_bad_upload_gets_a_report_with_csv_and_nothing_changes(app, staff):
+    rows = demo_rows(3)
+    rows[1]["telephone"] = "12"
+    r = upload(staff, to_csv(rows))
+    page = staff.get(r.location)
+    assert "Import refusé" in page.text and "Téléphone invalide" in page.text and "Publier" not in page.text
+    csv = staff.get(r.location + "/rapport.csv")
+    assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "ligne;champ;gravite;code;message;valeur"
+    assert lines[1].startswith("3;telephone;erreur;invalid_phone;")
+    assert [v["id"] for v in Store(app.config["DATABASE"]).versions()] == [1]
+
+
+def test_dry_run_upload_stores_no_version(app, staff):
+    r = upload(staff, to_csv(demo_rows(3)), dry_run=True)
+    page = staff.get(r.location).text
+    assert "essai à blanc" in page and "Publier" not in page
+    assert len(Store(app.config["DATABASE"]).versions()) == 1
+
+
+def test_upload_errors(app, staff):
+    assert upload(staff, b"", name="").status_code == 400
+    app.config["IMPORT_MAX_MB"] = 0.001
+    r = upload(staff, b"x" * 5000)
+    assert r.status_code == 413 and "trop volumineux" in r.text
+
+
+def test_exports_and_schema_downloads(staff):
+    csv = staff.get("/admin/export.csv")
+    assert csv.mimetype == "text/csv" and csv.headers["X-Content-Type-Options"] == "nosniff"
+    assert csv.data.startswith(b"\xef\xbb\xbfid;nom;structure_id")
+    assert staff.get("/admin/versions/1/export.xlsx").data.startswith(b"PK")
+    assert staff.get("/admin/export.pdf").status_code == 404
+    assert staff.get("/admin/schema/schema.json").get_json()["primaryKey"] == "id"
+    assert staff.get("/admin/schema/autre.json").status_code == 404
+    assert "structure_zone_eligibilite" in staff.get("/admin/schema").text
+
+
+def test_quality_page_lists_stale_sites(staff):
+    page = staff.get("/admin/qualite").text
+    assert "Lieux à vérifier" in page and "lieu-" in page
+    csv = staff.get("/admin/qualite/a-verifier.csv").data.decode("utf-8-sig").splitlines()
+    assert csv[0].startswith("id;nom;structure") and len(csv) > 100
+
+
+def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
+    form = {"csrf_token": staff.csrf, "site": "lieu-0001", "start": "2020-01-01", "end": "2099-12-31"}
+    r = staff.post("/admin/fermetures", data={**form, "reason": "Travaux"})
+    assert r.status_code == 303
+    assert staff.get("/healthz").get_json()["dataset"]["version"] == 2
+    site = staff.get("/lieux/lieu-0001").text
+    assert "Fermé temporairement" in site and "Travaux" in site and "Ouvert maintenant" not in site
+    assert "Travaux" in staff.get("/admin/fermetures").text
+    bad = staff.post("/admin/fermetures", data={**form, "end": "2019-01-01"})
+    assert bad.status_code == 400 and "précède" in bad.text
+    unknown = staff.post("/admin/fermetures", data={**form, "site": "lieu-inconnu"})
+    assert unknown.status_code == 404
+    later = {**form, "start": "2099-01-01", "end": "2099-01-02", "reason": "Inventaire"}
+    assert staff.post("/admin/fermetures", data=later).status_code == 303
+    assert "Fermeture prévue du 2099-01-01 au 2099-01-02 : Inventaire" in staff.get("/lieux/lieu-0001").text
+    removal = {"csrf_token": staff.csrf, "site": "lieu-0001", "start": "2020-01-01", "end": "2099-12-31"}
+    assert staff.post("/admin/fermetures/supprimer", data=removal).status_code == 303
+    assert "Fermé temporairement" not in staff.get("/lieux/lieu-0001").text
+    log = staff.get("/admin/versions").text
+    assert "Publication de la version 4" in log
+
+
+def test_dashboard_shows_widget_loads(app, staff):
+    import datetime
+
+    db = app.config["DATABASE"]
+    for _ in range(7):
+        assert usage.record(db, "https://mairie.example", datetime.date(2026, 11, 20))
+    for _ in range(3):
+        assert usage.record(db, "https://mairie.example", datetime.date(2020, 1, 1))
+    page = staff.get("/admin/").text
+    assert "Chargements du widget partenaire" in page and "https://mairie.example" in page
+    rows = usage.summary(db, today=datetime.date(2026, 11, 28))
+    assert rows == [{"origin": "https://mairie.example", "recent": 7, "total": 10, "last_day": "2026-11-20"}]

@@ -1,0 +1,106 @@
+"""The WSGI fast path of /api/v1/sites/nearest answers exactly as the Flask view does."""
+
+import gzip
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.test import Client
+
+from finder.domain import vocab
+from finder.web.fastpath import NearestFastPath
+from tests.conftest import make_app
+
+IGNORED = {"date", "server"}
+
+
+@pytest.fixture(scope="module")
+def clients(tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("fast"), RATELIMIT_EXEMPT="")
+    fast = app.wsgi_app
+    assert isinstance(fast, NearestFastPath)
+    return Client(fast), Client(fast.wsgi_app)  # with the fast path, Flask alone
+
+
+def same(clients, url, headers=None):
+    fast, flask = clients
+    a = fast.get(url, headers=headers or {})
+    b = flask.get(url, headers=headers or {})
+    assert a.status_code == b.status_code, url
+    assert a.get_data() == b.get_data(), url
+    ha = {k.lower(): v for k, v in a.headers.items() if k.lower() not in IGNORED}
+    hb = {k.lower(): v for k, v in b.headers.items() if k.lower() not in IGNORED}
+    assert ha == hb, url
+    return a
+
+
+@pytest.mark.parametrize(
+    "qs",
+    [
+        "lat=45.19&lon=5.72",
+        "commune=15014&age=22&status=demandeurs-emploi&level=2",
+        "commune=69123&network=cio&network=apec&limit=50",
+        "commune=15014&network=mission-locale&territory=only",
+        "lat=45.7578&lon=4.8320&max_km=3&accessible=true&mode=a-distance",
+        "commune=15014&network=apec&max_km=5",
+        "lat=abc&lon=4",
+        "lat=45",
+        "",
+        "commune=99999",
+        "commune=69123&status=x",
+        "commune=69123&age=20&age=30",
+        "commune=69123&q=%C3%A9&status=%C3%A9",
+    ],
+)
+def test_same_answer_as_flask(clients, qs):
+    same(clients, f"/api/v1/sites/nearest?{qs}")
+
+
+def test_gzip_when_accepted(clients):
+    r = same(clients, "/api/v1/sites/nearest?commune=69123&limit=20", {"Accept-Encoding": "gzip"})
+    assert r.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(r.get_data()).startswith(b'{"type":"FeatureCollection"')
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    lat=st.floats(44.0, 47.0), lon=st.floats(2.0, 7.5), limit=st.integers(1, 50),
+    level=st.sampled_from(["", "1", "2"]), status=st.sampled_from([""] + sorted(vocab.STATUS_CODES)),
+    age=st.one_of(st.just(""), st.integers(0, 99).map(str)),
+)  # fmt: skip
+def test_property_same_answer(clients, lat, lon, limit, level, status, age):
+    qs = f"lat={lat}&lon={lon}&limit={limit}&level={level}&status={status}&age={age}"
+    same(clients, f"/api/v1/sites/nearest?{qs}")
+
+
+def test_other_paths_and_methods_go_to_flask(clients):
+    fast, _ = clients
+    assert fast.get("/healthz").status_code == 200
+    assert fast.head("/api/v1/sites/nearest?commune=69123").status_code == 200
+    r = fast.options(
+        "/api/v1/sites/nearest", headers={"Origin": "https://a.example", "Access-Control-Request-Method": "GET"}
+    )
+    assert r.status_code in (200, 204) and r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_rate_limit_counted_once_per_request(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_EXEMPT="", RATELIMIT_BURST=3, RATELIMIT_PER_MINUTE=1)
+    client = Client(app.wsgi_app)
+    assert client.get("/api/v1/sites/nearest?commune=69123&status=x").status_code == 400  # error via Flask
+    assert client.get("/api/v1/sites/nearest?commune=69123").status_code == 200
+    assert client.get("/api/v1/sites/nearest?commune=15014").status_code == 200
+    r = client.get("/api/v1/sites/nearest?commune=38185")
+    assert r.status_code == 429
+    assert int(r.headers["Retry-After"]) >= 1
+    assert r.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_valid_queries_never_reach_flask(tmp_path):
+    app = make_app(tmp_path)
+
+    def flask_must_not_run(environ, start_response):
+        raise AssertionError("fell through to Flask")
+
+    client = Client(NearestFastPath(flask_must_not_run, app))
+    r = client.get("/api/v1/sites/nearest?commune=15014&age=22&level=2")
+    assert r.status_code == 200 and r.get_json()["features"]

@@ -1,0 +1,154 @@
+"""Citizen pages rendered server-side: search, choices, errors, site page, escaping, no third-party host."""
+
+import html as htmllib
+import re
+from dataclasses import replace
+
+import pytest
+
+from finder.storage.store import Store
+from tests.conftest import make_app
+
+EXTERNAL = re.compile(
+    r"""<(?:script|img|iframe|source)\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//"""
+    r"""|<link\b[^>]*\bhref\s*=\s*["']?(?:https?:)?//"""
+    r"""|@import\s+(?:url\()?["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def page(client, url, status=200):
+    r = client.get(url)
+    assert r.status_code == status, (url, r.status_code)
+    return htmllib.unescape(r.get_data(as_text=True))
+
+
+def test_home_is_a_french_form_with_demo_banner(client):
+    html = page(client, "/")
+    assert '<html lang="fr">' in html
+    assert 'href="#contenu"' in html and 'id="contenu"' in html
+    assert "les structures et lieux affichés sont fictifs" in html
+    for field in ('id="q"', 'id="age"', 'id="status"', 'id="qualification"', 'name="level"', 'id="accessible"'):
+        assert field in html
+    assert "<legend>Votre besoin</legend>" in html
+    assert 'id="locate" hidden' in html  # shown by JavaScript only
+
+
+def test_results_list_at_a_shareable_url(client):
+    html = page(client, "/?q=Aurillac&age=22&status=demandeurs-emploi&level=2")
+    assert "lieux d'accueil près de Aurillac (15000, Cantal)" in html
+    assert 5 <= html.count('class="card"') <= 10  # those within 30 km
+    assert "Compétent pour votre commune" in html
+    assert "Ouvert maintenant" in html or "Fermé maintenant" in html
+    assert "Aujourd'hui" in html
+    assert 'class="why"' in html
+    assert 'class="folium-map"' in html
+    assert 'value="Aurillac"' in html and 'value="22"' in html
+
+
+def test_position_search_says_near_commune(client):
+    html = page(client, "/?lat=45.7667&lon=4.88")
+    assert "près de Villeurbanne" in html
+
+
+def test_commune_choice_for_ambiguous_input(client):
+    html = page(client, "/?q=Saint-Martin&age=30")
+    assert "Plusieurs lieux correspondent" in html
+    assert "commune=38421" in html and "age=30" in html
+    assert 'class="card"' not in html
+
+
+def test_postcode_shared_by_communes_offers_a_choice(client):
+    html = page(client, "/?q=01500")
+    assert "Plusieurs lieux correspondent" in html
+
+
+def test_unknown_place(client):
+    html = page(client, "/?q=zzzz")
+    assert "ne correspond à « zzzz »" in html
+
+
+@pytest.mark.parametrize(
+    "qs, message",
+    [
+        ("q=Lyon&age=abc", "« age » doit être un nombre entier"),
+        ("q=Lyon&status=x", "Valeur inconnue pour « status »"),
+        ("lat=95&lon=4", "« lat » doit être compris"),
+        ("commune=99999", "Code commune INSEE inconnu"),
+        ("lat=45", "« lon » manque"),
+    ],
+)
+def test_bad_input_gets_a_french_message_not_a_500(client, qs, message):
+    html = page(client, f"/?{qs}", status=400)
+    assert message in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_nothing_within_reach_offers_remote_services(client):
+    html = page(client, "/?commune=15014&network=apec")
+    assert "Aucun lieu d'accueil adapté à moins de 30 km" in html
+    assert "Services possibles à distance" in html
+    assert "Aussi à distance" in html
+
+
+def test_site_page(client, engine):
+    site = engine.sites[0]
+    html = page(client, f"/lieux/{site.id}")
+    assert site.name in html
+    assert "Horaires" in html and "(aujourd'hui)" in html
+    assert "Services et publics" in html and "Public reçu" in html
+    assert "openstreetmap.org/directions" in html
+    assert "@media print" not in html  # print layout lives in the stylesheet
+    assert 'class="folium-map"' in html
+
+
+def test_unknown_site_is_a_french_404(client):
+    html = page(client, "/lieux/inconnu", status=404)
+    assert "Aucun lieu d'accueil ne porte l'identifiant" in html
+
+
+@pytest.mark.parametrize("url", ["/", "/?q=Grenoble&level=2", "/?q=Saint-Martin", "/lieux/lieu-0001", "/nope"])
+def test_no_asset_from_another_host(client, url):
+    html = client.get(url).get_data(as_text=True)
+    assert not EXTERNAL.search(html), EXTERNAL.search(html).group(0)
+
+
+def test_stylesheet_imports_nothing_external(client):
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    assert not EXTERNAL.search(css) and "url(http" not in css
+
+
+def test_results_page_budget(client):
+    for url in ("/?q=Grenoble&age=22&level=2", "/?q=Lyon", "/?lat=45.76&lon=4.85&limit=50"):
+        assert len(client.get(url).data) <= 150_000  # server time is measured by scripts/bench_pages.py
+
+
+@pytest.fixture(scope="module")
+def hostile_client(tmp_path_factory, engine):
+    """A directory whose first site and structure carry markup in their names."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    app = make_app(tmp)
+    store = Store(app.config["DATABASE"])
+    d = store.load()
+    evil = "<script>alert(1)</script>"
+    site = replace(d.sites[0], name=evil + " </script><!--", address='"><img src=x onerror=alert(2)>')
+    st = d.structures[site.structure_id]
+    structures = dict(d.structures, **{st.id: replace(st, name=evil)})
+    v = store.add_version(list(structures.values()), [site] + d.sites[1:], demo=True, source="t", author="t")
+    store.publish(v, "t")
+    app.extensions["spro"].refresh()
+    return app.test_client(), site
+
+
+def test_directory_text_is_escaped_everywhere(hostile_client):
+    client, site = hostile_client
+    c = site.lat, site.lon
+    for url in (f"/lieux/{site.id}", f"/?lat={c[0]}&lon={c[1]}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)" not in html
+        assert "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        for script in re.findall(r"<script>(.*?)</script>", html, re.S):
+            assert "alert(1)</" not in script  # the map data cannot close its script element
+    feature = client.get(f"/api/v1/sites/{site.id}").get_json()
+    assert feature["properties"]["name"].startswith("<script>")  # JSON keeps the text as data
