@@ -7,16 +7,19 @@ failure. The only module that imports geopy's geocoders. Places are (lat, lon).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import asdict, dataclass
+from itertools import chain
 from urllib.parse import urlsplit
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA
 
+from finder.domain import phonetic
 from finder.domain.geography import LYON, Commune, Geography
-from finder.domain.textnorm import normalise, tokens
+from finder.domain.textnorm import fold, normalise, tokens, words
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,10 @@ STREET_WORDS = {
 }  # fmt: skip
 ORDINALS = {1: ["1", "1e", "1er", "1ere", "premier"]}
 ARTICLES = ("le ", "la ", "les ", "l ", "aux ", "las ", "los ")
+# Left out of the sound of a name: « Saint-Didier Mont d'Or » is « Saint-Didier-au-Mont-d'Or ».
+LINK_WORDS = frozenset({"le", "la", "les", "lès", "l", "de", "du", "des", "d", "en", "aux", "au", "sur", "sous", "et"})
+SAINTE = phonetic.word_key("sainte")  # heard like Saint: « Sinte-Foi », « Saint-Julie » for Sainte-…
+SAINT = phonetic.word_key("saint")
 MAX_QUERY = 200
 
 
@@ -48,14 +55,22 @@ class Place:
 
 
 class OfflineGeocoder:
-    """Communes, Lyon's arrondissements and postcodes of the region."""
+    """Communes, Lyon's arrondissements and postcodes of the region, found despite spelling mistakes."""
 
     def __init__(self, geo: Geography):
         self.geo = geo
         self.names: dict[str, list[Commune]] = {}
+        self.aliases_of: dict[str, list[str]] = {}
+        self.full_name: dict[str, str] = {}
+        sounds: dict[str, set[str]] = {}
         for c in geo.communes.values():
+            spoken = words(c.name)
+            folded = [fold(w) for w in spoken]
+            self.full_name[c.insee] = " ".join(folded)
             for alias in _aliases(c):
                 self.names.setdefault(alias, []).append(c)
+                self.aliases_of.setdefault(c.insee, []).append(alias)
+                sounds.setdefault(alias, set()).update(_sounds(alias, spoken, folded))
         self.choices = list(self.names)
         self.by_postcode: dict[str, list[Commune]] = {}
         for c in geo.communes.values():
@@ -63,44 +78,74 @@ class OfflineGeocoder:
                 continue  # Lyon's postcodes belong to its arrondissements
             for p in c.postcodes:
                 self.by_postcode.setdefault(p, []).append(c)
+        self.sorted_names = sorted(self.choices)
+        self.spelling = Spelling(sounds)
 
     def search(self, q: str, limit: int = 5) -> list[Place]:
         text = CEDEX.sub(" ", q)
         postcodes = POSTCODE.findall(text)
-        words = tokens(POSTCODE.sub(" ", text))
+        text = POSTCODE.sub(" ", text)
+        words = tokens(text)
         postcode = postcodes[-1] if postcodes else None
         pool = self.by_postcode.get(postcode) if postcode else None
         if postcode and not pool:
             return []
         if not words:  # only a postcode, or only punctuation (", ")
-            return self._rank([(c, 1.0, "postcode") for c in pool], postcode, limit) if pool else []
-        found = self._match_words(words, pool)
+            return self._rank([(c, 1.0, "postcode", 0.0) for c in pool], postcode, limit) if pool else []
+        found = self._match_words(words, pool, _spoken(text, words))
         if not found and pool:  # a street without commune name: the postcode decides
-            found = [(c, 0.8, "postcode") for c in pool]
+            found = [(c, 0.8, "postcode", 0.0) for c in pool]
         return self._rank(found, postcode, limit)
 
-    def _match_words(self, words: list[str], pool) -> list[tuple[Commune, float, str]]:
+    def _match_words(self, words: list[str], pool, spoken: list[str]) -> list[tuple[Commune, float, str, float]]:
+        """(commune, score, kind, tie): exact names score 1.0, prefixes 0.85, spelling mistakes at most 0.8.
+
+        Within a score, the lower tie first, then the bigger population.
+        """
         key = " ".join(words)
-        # The commune name usually ends the text ("12 rue X 38000 Grenoble"): try suffixes, longest first.
-        for start in range(len(words)):
+        return (
+            self._named(key, pool)
+            or self._started(key, pool)
+            or self._misspelt(words, spoken, pool)
+            or self._within(words, pool)
+        )
+
+    def _named(self, key: str, pool) -> list[tuple[Commune, float, str, float]]:
+        """Communes named key; « Chalon » before « Le Chalon »."""
+        hits = self._exact(key, pool)
+        found = [(c, 1.0, _kind(c), 0.0 if self.full_name[c.insee] == key else 1.0) for c in hits]
+        if hits and pool is None:  # "Clermont" also starts "Clermont-Ferrand": offer both
+            found += [(c, 0.85, kind, 0.0) for c, kind, _ in self._prefix(key)]
+        return found
+
+    def _started(self, key: str, pool) -> list[tuple[Commune, float, str, float]]:
+        """Names whose first whole words are key: « Saint-Genis » starts « Saint-Genis-Laval »."""
+        if pool is not None:
+            return []
+        return [(c, 0.85, kind, 0.0) for c, kind, whole in self._prefix(key) if whole]
+
+    def _misspelt(self, words: list[str], spoken: list[str], pool) -> list[tuple[Commune, float, str, float]]:
+        """Names misspelt: typos, swapped letters, phonetic spellings, missing words; tie: edits in letters."""
+        allowed = None if pool is None else self._pool_names(pool)
+        found = []
+        for alias, distance, letters in self.spelling.near(words, spoken, allowed):
+            found += [(c, _score(distance), _kind(c), letters) for c in self._exact(alias, pool)]
+        key = " ".join(words)
+        if pool is None and len(key) >= 4:  # "Villeurb", "Sinte-Foi": the start of a name, as one mistake
+            found += [(c, _score(1.0), kind, 1.5) for c, kind, whole in self._prefix(key) if not whole]
+            found += [(c, _score(1.0), _kind(c), 1.5) for a in self.spelling.starting(spoken) for c in self.names[a]]
+        return found
+
+    def _within(self, words: list[str], pool) -> list[tuple[Commune, float, str, float]]:
+        """A name ending the text ("12 rue X 38000 Grenoble"), else starting it ("Grenoble centre")."""
+        for start in range(1, len(words)):
             hits = self._exact(" ".join(words[start:]), pool)
             if hits:
-                found = [(c, 1.0 if start == 0 else 0.95, _kind(c)) for c in hits]
-                if start == 0 and pool is None:  # "Clermont" also starts "Clermont-Ferrand": offer both
-                    found += self._prefix(key)
-                return found
-        prefix = self._prefix(key) if pool is None else []
-        if prefix:
-            return prefix
-        choices = self.choices if pool is None else [a for a in self.choices if self._exact(a, pool)]
-        typo = self._fuzzy(key, choices)
-        if typo:
-            return typo
-        # Then the start of the text ("Grenoble centre").
+                return [(c, 0.95, _kind(c), 0.0) for c in hits]
         for end in range(len(words) - 1, 0, -1):
             hits = self._exact(" ".join(words[:end]), pool)
             if hits:
-                return [(c, 0.9, _kind(c)) for c in hits]
+                return [(c, 0.9, _kind(c), 0.0) for c in hits]
         return []
 
     def _exact(self, key: str, pool) -> list[Commune]:
@@ -111,33 +156,31 @@ class OfflineGeocoder:
         codes = {h.insee for h in hits}
         return [c for c in pool if c.insee in codes or c.parent in codes]
 
-    def _prefix(self, key: str) -> list[tuple[Commune, float, str]]:
+    def _prefix(self, key: str) -> list[tuple[Commune, str, bool]]:
+        """(commune, kind, whole): names starting with key, whole when key ends on a whole word."""
         if len(key) < 3:
             return []
         out = []
-        for alias in self.choices:
-            if alias.startswith(key) and alias != key:
-                out += [(c, 0.85, _kind(c)) for c in self.names[alias]]
+        i = bisect.bisect_right(self.sorted_names, key)
+        while i < len(self.sorted_names) and self.sorted_names[i].startswith(key):
+            alias = self.sorted_names[i]
+            whole = alias[len(key)] == " "
+            out += [(c, _kind(c), whole) for c in self.names[alias]]
+            i += 1
         return out
 
-    def _fuzzy(self, key: str, choices: list[str]) -> list[tuple[Commune, float, str]]:
-        """Names one typo away (two for long names): substitution, insertion, deletion, transposition."""
-        if len(key) < 4 or not choices:
-            return []
-        budget = 1 if len(key) < 9 else 2
-        out = []
-        found = process.extract(key, choices, scorer=DamerauLevenshtein.distance, limit=8, score_cutoff=budget)
-        for alias, dist, _ in found:
-            out += [(c, round(0.8 - 0.1 * dist, 3), _kind(c)) for c in self.names[alias]]
-        return out
+    def _pool_names(self, pool) -> list[str]:
+        """Names of the communes in pool, and of their parent (Lyon for its arrondissements)."""
+        codes = {code for c in pool for code in (c.insee, c.parent) if code}
+        return [a for code in codes for a in self.aliases_of.get(code, ())]
 
     def _rank(self, found, postcode: str | None, limit: int) -> list[Place]:
-        best: dict[str, tuple[Commune, float, str]] = {}
-        for c, score, kind in found:
-            if c.insee not in best or best[c.insee][1] < score:
-                best[c.insee] = (c, score, kind)
-        ordered = sorted(best.values(), key=lambda t: (-t[1], -t[0].population, t[0].insee))
-        return [self._place(c, score, kind, postcode) for c, score, kind in ordered[:limit]]
+        best: dict[str, tuple] = {}
+        for c, score, kind, tie in found:
+            if c.insee not in best or (-best[c.insee][1], best[c.insee][3]) > (-score, tie):
+                best[c.insee] = (c, score, kind, tie)
+        ordered = sorted(best.values(), key=lambda t: (-t[1], t[3], -t[0].population, t[0].insee))
+        return [self._place(c, score, kind, postcode) for c, score, kind, _ in ordered[:limit]]
 
     def _place(self, c: Commune, score: float, kind: str, postcode: str | None) -> Place:
         code = postcode if postcode in c.postcodes else (c.postcodes[0] if c.postcodes else None)
@@ -219,6 +262,123 @@ def looks_like_address(q: str) -> bool:
 
 def _kind(c: Commune) -> str:
     return "arrondissement" if c.kind == "ARM" else "commune"
+
+
+def _score(distance: float) -> float:
+    """Scores of misspellings stay below those of exact names (1.0, 0.95, 0.9) and prefixes (0.85)."""
+    return round(0.8 - 0.1 * distance, 3)
+
+
+class Spelling:
+    """Names found despite spelling mistakes, by letters (typos) and by sound (phonetic key).
+
+    A name's distance to the query is the smaller of: the edits (substitution, insertion, deletion,
+    swap: optimal string alignment) between the two written without spaces, within a budget that
+    grows with length; and half an edit plus the edits between their phonetic keys (link words such
+    as de, la, sur left out), within a smaller budget.
+    """
+
+    def __init__(self, sounds: dict[str, set[str]]):
+        """sounds: the phonetic keys of each name, word by word (folded, and heard with its accents)."""
+        self.glued = {a: a.replace(" ", "") for a in sounds}
+        self.sounds = {a: tuple({k.replace(" ", "") for k in keys}) for a, keys in sounds.items()}
+        self.heads = sorted((k + " ", a) for a, keys in sounds.items() for k in keys)
+        self.by_glued = _group((g, a) for a, g in self.glued.items())
+        self.by_sound = _group((k, a) for a, keys in self.sounds.items() for k in keys)
+        self.glued_keys = _by_length(self.by_glued)
+        self.sound_keys = _by_length(self.by_sound)
+
+    def near(self, words: list[str], spoken: list[str], allowed=None) -> list[tuple[str, float, int]]:
+        """(name, distance, edits in letters) of the names near the query, among allowed when given.
+
+        words: the query's folded words; spoken: the same words with their accents.
+        """
+        glued, heard = "".join(words), sound(spoken).replace(" ", "")
+        by_letters, by_sound = letter_budget(len(glued)), sound_budget(len(heard))
+        if allowed is None:
+            found = self._candidates(glued, self.glued_keys, self.by_glued, by_letters)
+            found |= self._candidates(heard, self.sound_keys, self.by_sound, by_sound)
+        else:
+            found = set(allowed)
+        out = []
+        for alias in found:
+            letters = OSA.distance(glued, self.glued[alias])
+            heard_as = min(OSA.distance(heard, k) for k in self.sounds[alias])
+            d = min(letters if letters <= by_letters else 99, heard_as + 0.5 if heard_as <= by_sound else 99)
+            if d < 99:
+                out.append((alias, d, letters))
+        return out
+
+    def starting(self, spoken: list[str]) -> set[str]:
+        """Names whose first words sound like the query: « Sinte-Foi » starts « Sainte-Foy-lès-Lyon »."""
+        head = sound(spoken) + " "
+        if len(head) < 5:
+            return set()
+        out = set()
+        i = bisect.bisect_left(self.heads, (head, ""))
+        while i < len(self.heads) and self.heads[i][0].startswith(head):
+            out.add(self.heads[i][1])
+            i += 1
+        return out
+
+    @staticmethod
+    def _candidates(q: str, keys: dict[int, list[str]], groups: dict[str, list[str]], budget: int) -> set[str]:
+        """Names whose key is within budget edits of q (keys of q's length, give or take the budget)."""
+        if budget < 0:
+            return set()
+        if budget == 0:
+            return set(groups.get(q, ()))
+        choices = list(chain.from_iterable(keys.get(n, ()) for n in range(len(q) - budget, len(q) + budget + 1)))
+        found = process.extract(q, choices, scorer=OSA.distance, score_cutoff=budget, limit=12)
+        return {alias for k, _, _ in found for alias in groups[k]}
+
+
+def sound(words: list[str]) -> str:
+    """Phonetic key of a name, word by word; link words left out but for the last (« Marcols-les-Eaux »)."""
+    kept = [w for w in words[:-1] if w not in LINK_WORDS] + words[-1:]
+    heard = (phonetic.word_key(w) for w in kept)
+    return " ".join(SAINT if k == SAINTE else k for k in heard)
+
+
+def _sounds(alias: str, spoken: list[str], folded: list[str]) -> set[str]:
+    """Phonetic keys of an alias: folded, and heard with the accents of the name's words (spoken, and
+    folded one for one), the alias being the name or its end (without its article)."""
+    keys = {sound(alias.split())}
+    for start in range(len(folded)):
+        if " ".join(folded[start:]) == alias:
+            keys.add(sound(spoken[start:]))
+    return keys
+
+
+def _spoken(text: str, folded: list[str]) -> list[str]:
+    """The query's words with their accents, when they match its folded words one for one."""
+    spoken = words(text)
+    return spoken if [fold(w) for w in spoken] == folded else folded
+
+
+def letter_budget(n: int) -> int:
+    """Edits in letters allowed for a query of n letters: none below 4, then 1, 2 (8+), 3 (13+)."""
+    return -1 if n < 4 else 1 if n < 8 else 2 if n < 13 else 3
+
+
+def sound_budget(n: int) -> int:
+    """Edits allowed between phonetic keys of n sounds: the same key from 2, then 1 (5+), 2 (9+)."""
+    return -1 if n < 2 else 0 if n < 7 else 1 if n < 11 else 2
+
+
+def _by_length(keys) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for k in keys:
+        out.setdefault(len(k), []).append(k)
+    return out
+
+
+def _group(pairs) -> dict[str, list[str]]:
+    """(key, name) pairs to the names of each key."""
+    out: dict[str, list[str]] = {}
+    for k, alias in pairs:
+        out.setdefault(k, []).append(alias)
+    return out
 
 
 def _aliases(c: Commune) -> set[str]:
