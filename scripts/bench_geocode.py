@@ -8,13 +8,17 @@ communes, each misspelt in every way that applies) and prints:
 - median and p95 time per query (in-process, OfflineGeocoder.search), wall clock and CPU time of the
   thread (the latter is what the machine's load does not inflate), and the time to build the geocoder.
 
-Usage: python scripts/bench_geocode.py [--size 520] [--seed 13] [--misses 0]
+With --words FILE (one word a line, e.g. /usr/share/dict/french from Debian's wfrench), also the share
+of 2,000 of its words (not names of communes) that get an answer anyway: the price of tolerance.
+
+Usage: python scripts/bench_geocode.py [--size 520] [--seed 13] [--misses 0] [--words FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -26,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from finder.domain import geography  # noqa: E402
 from finder.domain.geocode import OfflineGeocoder  # noqa: E402
+from finder.domain.textnorm import normalise  # noqa: E402
 from tests.domain.misspellings import KINDS, SEED, exact_queries, right, table  # noqa: E402
 
 
@@ -44,11 +49,27 @@ def spread(label: str, times: list[tuple[float, float]]) -> str:
     return f"time per query, {label} ({len(times)}): " + "; ".join(parts)
 
 
+def stray(geocoder, path: Path, seed: int, size: int = 2000) -> str:
+    """Share of words of a word list, not names of communes, that get an answer."""
+    found = [w.strip() for w in path.read_text(encoding="utf-8").splitlines()]
+    found = [w for w in found if len(normalise(w)) >= 3 and normalise(w) not in geocoder.names]
+    sample = random.Random(seed).sample(found, min(size, len(found)))
+    scores = Counter()
+    for w in sample:
+        answer = geocoder.search(w)
+        scores["none" if not answer else "prefix" if answer[0].score == 0.85 else "misspelling"] += 1
+    return (
+        f"{len(sample)} words of {path.name} (no commune's name): {scores['misspelling'] / len(sample):.1%} "
+        f"answered as a misspelling, {scores['prefix'] / len(sample):.1%} as the start of a name"
+    )
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--size", type=int, default=520, help="communes in the sample")
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--misses", type=int, default=0, help="print this many wrong answers")
+    p.add_argument("--words", type=Path, help="a word list: how many of its words (no commune's name) get an answer")
     args = p.parse_args()
     geo = geography.load()
     t = time.perf_counter()
@@ -79,6 +100,8 @@ def main() -> None:
     print(spread("exact names", exact_times))
     print(spread("all", times + exact_times))
     print(f"geocoder built in {build * 1000:.0f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if args.words:
+        print(stray(geocoder, args.words, args.seed))
     for case, got in misses[: args.misses]:
         print(f"  {case.kind:<9} {case.query!r:<40} meant {case.name!r}, got {got!r}")
 

@@ -91,7 +91,8 @@ def sample(geo, size: int = 520, seed: int = SEED) -> list:
     for key in sorted(strata):
         group = strata[key]
         chosen += rng.sample(group, min(per, len(group)))
-    rest = [c for c in communes if c not in set(chosen)]
+    taken = {c.insee for c in chosen}
+    rest = [c for c in communes if c.insee not in taken]
     chosen += rng.sample(rest, size - len(chosen))
     return sorted(chosen, key=lambda c: c.insee)
 
