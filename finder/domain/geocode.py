@@ -1,8 +1,9 @@
 """Geocoding: free text (commune, postcode, address) or a position to a place of the region.
 
-Offline by default, from the reference geography; optionally the Base Adresse Nationale
-(BAN) through geopy for street addresses, with a short timeout and offline fallback on any
-failure. The only module that imports geopy's geocoders. Places are (lat, lon).
+Offline by default, from the reference geography, names found even when spelled as people write
+them (typos, phonetic spellings, missing articles: ``phonetic.Spelling``); optionally the Base
+Adresse Nationale (BAN) through geopy for street addresses, with a short timeout and offline
+fallback on any failure. The only module that imports geopy's geocoders. Places are (lat, lon).
 """
 
 from __future__ import annotations
@@ -11,14 +12,10 @@ import bisect
 import logging
 import re
 from dataclasses import asdict, dataclass
-from itertools import chain
 from urllib.parse import urlsplit
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
-from finder.domain import phonetic
 from finder.domain.geography import LYON, Commune, Geography
+from finder.domain.phonetic import Spelling, name_sounds
 from finder.domain.textnorm import fold, normalise, tokens, words
 
 log = logging.getLogger(__name__)
@@ -31,10 +28,6 @@ STREET_WORDS = {
 }  # fmt: skip
 ORDINALS = {1: ["1", "1e", "1er", "1ere", "premier"]}
 ARTICLES = ("le ", "la ", "les ", "l ", "aux ", "las ", "los ")
-# Left out of the sound of a name: « Saint-Didier Mont d'Or » is « Saint-Didier-au-Mont-d'Or ».
-LINK_WORDS = frozenset({"le", "la", "les", "lès", "l", "de", "du", "des", "d", "en", "aux", "au", "sur", "sous", "et"})
-SAINTE = phonetic.word_key("sainte")  # heard like Saint: « Sinte-Foi », « Saint-Julie » for Sainte-…
-SAINT = phonetic.word_key("saint")
 MAX_QUERY = 200
 
 
@@ -70,7 +63,7 @@ class OfflineGeocoder:
             for alias in _aliases(c):
                 self.names.setdefault(alias, []).append(c)
                 self.aliases_of.setdefault(c.insee, []).append(alias)
-                sounds.setdefault(alias, set()).update(_sounds(alias, spoken, folded))
+                sounds.setdefault(alias, set()).update(name_sounds(alias, spoken, folded))
         self.choices = list(self.names)
         self.by_postcode: dict[str, list[Commune]] = {}
         for c in geo.communes.values():
@@ -115,14 +108,14 @@ class OfflineGeocoder:
         hits = self._exact(key, pool)
         found = [(c, 1.0, _kind(c), 0.0 if self.full_name[c.insee] == key else 1.0) for c in hits]
         if hits and pool is None:  # "Clermont" also starts "Clermont-Ferrand": offer both
-            found += [(c, 0.85, kind, 0.0) for c, kind, _ in self._prefix(key)]
+            found += [(c, 0.85, kind, 0.0) for c, kind in self._prefix(key)]
         return found
 
     def _started(self, key: str, pool) -> list[tuple[Commune, float, str, float]]:
-        """Names whose first whole words are key: « Saint-Genis » starts « Saint-Genis-Laval »."""
+        """Names starting with key, as typed so far: « Saint-Genis » starts « Saint-Genis-Laval »."""
         if pool is not None:
             return []
-        return [(c, 0.85, kind, 0.0) for c, kind, whole in self._prefix(key) if whole]
+        return [(c, 0.85, kind, 0.0) for c, kind in self._prefix(key)]
 
     def _misspelt(self, words: list[str], spoken: list[str], pool) -> list[tuple[Commune, float, str, float]]:
         """Names misspelt: typos, swapped letters, phonetic spellings, missing words; tie: edits in letters."""
@@ -130,9 +123,7 @@ class OfflineGeocoder:
         found = []
         for alias, distance, letters in self.spelling.near(words, spoken, allowed):
             found += [(c, _score(distance), _kind(c), letters) for c in self._exact(alias, pool)]
-        key = " ".join(words)
-        if pool is None and len(key) >= 4:  # "Villeurb", "Sinte-Foi": the start of a name, as one mistake
-            found += [(c, _score(1.0), kind, 1.5) for c, kind, whole in self._prefix(key) if not whole]
+        if pool is None:  # « Sinte-Foi »: the first words of a name, heard; as one mistake
             found += [(c, _score(1.0), _kind(c), 1.5) for a in self.spelling.starting(spoken) for c in self.names[a]]
         return found
 
@@ -156,16 +147,14 @@ class OfflineGeocoder:
         codes = {h.insee for h in hits}
         return [c for c in pool if c.insee in codes or c.parent in codes]
 
-    def _prefix(self, key: str) -> list[tuple[Commune, str, bool]]:
-        """(commune, kind, whole): names starting with key, whole when key ends on a whole word."""
+    def _prefix(self, key: str) -> list[tuple[Commune, str]]:
+        """Communes whose name starts with key (3 letters at least)."""
         if len(key) < 3:
             return []
         out = []
         i = bisect.bisect_right(self.sorted_names, key)
         while i < len(self.sorted_names) and self.sorted_names[i].startswith(key):
-            alias = self.sorted_names[i]
-            whole = alias[len(key)] == " "
-            out += [(c, _kind(c), whole) for c in self.names[alias]]
+            out += [(c, _kind(c)) for c in self.names[self.sorted_names[i]]]
             i += 1
         return out
 
@@ -269,116 +258,10 @@ def _score(distance: float) -> float:
     return round(0.8 - 0.1 * distance, 3)
 
 
-class Spelling:
-    """Names found despite spelling mistakes, by letters (typos) and by sound (phonetic key).
-
-    A name's distance to the query is the smaller of: the edits (substitution, insertion, deletion,
-    swap: optimal string alignment) between the two written without spaces, within a budget that
-    grows with length; and half an edit plus the edits between their phonetic keys (link words such
-    as de, la, sur left out), within a smaller budget.
-    """
-
-    def __init__(self, sounds: dict[str, set[str]]):
-        """sounds: the phonetic keys of each name, word by word (folded, and heard with its accents)."""
-        self.glued = {a: a.replace(" ", "") for a in sounds}
-        self.sounds = {a: tuple({k.replace(" ", "") for k in keys}) for a, keys in sounds.items()}
-        self.heads = sorted((k + " ", a) for a, keys in sounds.items() for k in keys)
-        self.by_glued = _group((g, a) for a, g in self.glued.items())
-        self.by_sound = _group((k, a) for a, keys in self.sounds.items() for k in keys)
-        self.glued_keys = _by_length(self.by_glued)
-        self.sound_keys = _by_length(self.by_sound)
-
-    def near(self, words: list[str], spoken: list[str], allowed=None) -> list[tuple[str, float, int]]:
-        """(name, distance, edits in letters) of the names near the query, among allowed when given.
-
-        words: the query's folded words; spoken: the same words with their accents.
-        """
-        glued, heard = "".join(words), sound(spoken).replace(" ", "")
-        by_letters, by_sound = letter_budget(len(glued)), sound_budget(len(heard))
-        if allowed is None:
-            found = self._candidates(glued, self.glued_keys, self.by_glued, by_letters)
-            found |= self._candidates(heard, self.sound_keys, self.by_sound, by_sound)
-        else:
-            found = set(allowed)
-        out = []
-        for alias in found:
-            letters = OSA.distance(glued, self.glued[alias])
-            heard_as = min(OSA.distance(heard, k) for k in self.sounds[alias])
-            d = min(letters if letters <= by_letters else 99, heard_as + 0.5 if heard_as <= by_sound else 99)
-            if d < 99:
-                out.append((alias, d, letters))
-        return out
-
-    def starting(self, spoken: list[str]) -> set[str]:
-        """Names whose first words sound like the query: « Sinte-Foi » starts « Sainte-Foy-lès-Lyon »."""
-        head = sound(spoken) + " "
-        if len(head) < 5:
-            return set()
-        out = set()
-        i = bisect.bisect_left(self.heads, (head, ""))
-        while i < len(self.heads) and self.heads[i][0].startswith(head):
-            out.add(self.heads[i][1])
-            i += 1
-        return out
-
-    @staticmethod
-    def _candidates(q: str, keys: dict[int, list[str]], groups: dict[str, list[str]], budget: int) -> set[str]:
-        """Names whose key is within budget edits of q (keys of q's length, give or take the budget)."""
-        if budget < 0:
-            return set()
-        if budget == 0:
-            return set(groups.get(q, ()))
-        choices = list(chain.from_iterable(keys.get(n, ()) for n in range(len(q) - budget, len(q) + budget + 1)))
-        found = process.extract(q, choices, scorer=OSA.distance, score_cutoff=budget, limit=12)
-        return {alias for k, _, _ in found for alias in groups[k]}
-
-
-def sound(words: list[str]) -> str:
-    """Phonetic key of a name, word by word; link words left out but for the last (« Marcols-les-Eaux »)."""
-    kept = [w for w in words[:-1] if w not in LINK_WORDS] + words[-1:]
-    heard = (phonetic.word_key(w) for w in kept)
-    return " ".join(SAINT if k == SAINTE else k for k in heard)
-
-
-def _sounds(alias: str, spoken: list[str], folded: list[str]) -> set[str]:
-    """Phonetic keys of an alias: folded, and heard with the accents of the name's words (spoken, and
-    folded one for one), the alias being the name or its end (without its article)."""
-    keys = {sound(alias.split())}
-    for start in range(len(folded)):
-        if " ".join(folded[start:]) == alias:
-            keys.add(sound(spoken[start:]))
-    return keys
-
-
 def _spoken(text: str, folded: list[str]) -> list[str]:
     """The query's words with their accents, when they match its folded words one for one."""
     spoken = words(text)
     return spoken if [fold(w) for w in spoken] == folded else folded
-
-
-def letter_budget(n: int) -> int:
-    """Edits in letters allowed for a query of n letters: none below 4, then 1, 2 (8+), 3 (13+)."""
-    return -1 if n < 4 else 1 if n < 8 else 2 if n < 13 else 3
-
-
-def sound_budget(n: int) -> int:
-    """Edits allowed between phonetic keys of n sounds: the same key from 2, then 1 (5+), 2 (9+)."""
-    return -1 if n < 2 else 0 if n < 7 else 1 if n < 11 else 2
-
-
-def _by_length(keys) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    for k in keys:
-        out.setdefault(len(k), []).append(k)
-    return out
-
-
-def _group(pairs) -> dict[str, list[str]]:
-    """(key, name) pairs to the names of each key."""
-    out: dict[str, list[str]] = {}
-    for k, alias in pairs:
-        out.setdefault(k, []).append(alias)
-    return out
 
 
 def _aliases(c: Commune) -> set[str]:

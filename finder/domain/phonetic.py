@@ -1,18 +1,27 @@
-"""A French phonetic key for place names: spellings of the same sound give the same key.
+"""Names heard and spelled: a French phonetic key, and an index of names found despite spelling mistakes.
 
-Our own simplified rules in the spirit of Soundex-FR and Phonex: « Chanbéri » and « Chambéry »,
-« Sinte-Foi » and « Sainte-Foy », « Faramen » and « Faramans », « Saulsset » and « Saulcet » share
-their key. Takes lower-case words, with their accents or folded (``textnorm.words`` or ``textnorm.tokens``): a final
-é (Gleizé, Saint-Priés) is heard, a final plain e (Grenoble) is not. Upper-case letters in a
-key are sound classes that later rules leave alone (C: a hard s, J: a soft g, Y: a consonant y, S: ch,
-N and M: n and m before a final silent e,
-A: an/en, I: in/ain/ein/un, O: on, U: ou, E: eu, W: oi). Pure; a few µs a word.
+The key (``word_key``, ``key``) follows our own simplified rules in the spirit of Soundex-FR and Phonex:
+« Chanbéri » and « Chambéry », « Sinte-Foi » and « Sainte-Foy », « Faramen » and « Faramans », « Saulsset »
+and « Saulcet » share their key. It takes lower-case words, with their accents or folded (``textnorm.words``
+or ``textnorm.tokens``): a final é (Gleizé, Saint-Priés) is heard, a final plain e (Grenoble) is not.
+Upper-case letters in a key are sound classes that later rules leave alone (C: a hard s, J: a soft g,
+Y: a consonant y, S: ch, N and M: n and m before a final silent e, A: an/en, I: in/ain/ein/un, O: on,
+U: ou, E: eu, W: oi). A few µs a word, cached.
+
+``Spelling`` finds, among names, those near a query by letters (typos, swaps, glued words) or by sound
+(phonetic key, link words such as « de », « la » left out), and those whose first words sound like it.
+Pure: no geography here, names are plain folded strings.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
+from itertools import chain
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from finder.domain.textnorm import fold
 
@@ -110,3 +119,117 @@ def word_key(word: str) -> str:
 def key(words: list[str]) -> str:
     """The key of words, glued: a missing hyphen or space changes nothing."""
     return "".join(word_key(w) for w in words)
+
+
+# Left out of the sound of a name: « Saint-Didier Mont d'Or » is « Saint-Didier-au-Mont-d'Or ».
+LINK_WORDS = frozenset({"le", "la", "les", "lès", "l", "de", "du", "des", "d", "en", "aux", "au", "sur", "sous", "et"})
+SAINTE = word_key("sainte")  # heard like Saint: « Sinte-Foi », « Saint-Julie » for Sainte-…
+SAINT = word_key("saint")
+
+
+class Spelling:
+    """Names found despite spelling mistakes, by letters (typos) and by sound (phonetic key).
+
+    A name's distance to the query is the smaller of: the edits (substitution, insertion, deletion,
+    swap: optimal string alignment) between the two written without spaces, within a budget that
+    grows with length; and half an edit plus the edits between their phonetic keys (link words such
+    as de, la, sur left out), within a smaller budget.
+    """
+
+    def __init__(self, sounds: dict[str, set[str]]):
+        """sounds: the phonetic keys of each name, word by word (folded, and heard with its accents)."""
+        self.glued = {a: a.replace(" ", "") for a in sounds}
+        self.sounds = {a: tuple({k.replace(" ", "") for k in keys}) for a, keys in sounds.items()}
+        self.heads = sorted((k + " ", a) for a, keys in sounds.items() for k in keys)
+        self.by_glued = _group((g, a) for a, g in self.glued.items())
+        self.by_sound = _group((k, a) for a, keys in self.sounds.items() for k in keys)
+        self.glued_keys = _by_length(self.by_glued)
+        self.sound_keys = _by_length(self.by_sound)
+
+    def near(self, words: list[str], spoken: list[str], allowed=None) -> list[tuple[str, float, int]]:
+        """(name, distance, edits in letters) of the names near the query, among allowed when given.
+
+        words: the query's folded words; spoken: the same words with their accents.
+        """
+        glued, heard = "".join(words), sound(spoken).replace(" ", "")
+        by_letters, by_sound = letter_budget(len(glued)), sound_budget(len(heard))
+        if 3 * len(heard) < len(glued):  # mostly link words (« la la la »): too little left to hear
+            by_sound = -1
+        if allowed is None:
+            found = self._candidates(glued, self.glued_keys, self.by_glued, by_letters)
+            found |= self._candidates(heard, self.sound_keys, self.by_sound, by_sound)
+        else:
+            found = set(allowed)
+        out = []
+        for alias in found:
+            letters = OSA.distance(glued, self.glued[alias])
+            heard_as = min(OSA.distance(heard, k) for k in self.sounds[alias])
+            d = min(letters if letters <= by_letters else 99, heard_as + 0.5 if heard_as <= by_sound else 99)
+            if d < 99:
+                out.append((alias, d, letters))
+        return out
+
+    def starting(self, spoken: list[str]) -> set[str]:
+        """Names whose first words sound like the query: « Sinte-Foi » starts « Sainte-Foy-lès-Lyon »."""
+        head = sound(spoken) + " "
+        if len(head) < 5:
+            return set()
+        out = set()
+        i = bisect.bisect_left(self.heads, (head, ""))
+        while i < len(self.heads) and self.heads[i][0].startswith(head):
+            out.add(self.heads[i][1])
+            i += 1
+        return out
+
+    @staticmethod
+    def _candidates(q: str, keys: dict[int, list[str]], groups: dict[str, list[str]], budget: int) -> set[str]:
+        """Names whose key is within budget edits of q (keys of q's length, give or take the budget)."""
+        if budget < 0:
+            return set()
+        if budget == 0:
+            return set(groups.get(q, ()))
+        choices = list(chain.from_iterable(keys.get(n, ()) for n in range(len(q) - budget, len(q) + budget + 1)))
+        found = process.extract(q, choices, scorer=OSA.distance, score_cutoff=budget, limit=12)
+        return {alias for k, _, _ in found for alias in groups[k]}
+
+
+def sound(words: list[str]) -> str:
+    """Phonetic key of a name, word by word; link words left out but for the last (« Marcols-les-Eaux »)."""
+    kept = [w for w in words[:-1] if w not in LINK_WORDS] + words[-1:]
+    heard = (word_key(w) for w in kept)
+    return " ".join(SAINT if k == SAINTE else k for k in heard)
+
+
+def name_sounds(alias: str, spoken: list[str], folded: list[str]) -> set[str]:
+    """Phonetic keys of an alias: folded, and heard with the accents of the name's words (spoken, and
+    folded one for one), the alias being the name or its end (without its article)."""
+    keys = {sound(alias.split())}
+    for start in range(len(folded)):
+        if " ".join(folded[start:]) == alias:
+            keys.add(sound(spoken[start:]))
+    return keys
+
+
+def letter_budget(n: int) -> int:
+    """Edits in letters allowed for a query of n letters: none below 4, then 1, 2 (8+), 3 (13+)."""
+    return -1 if n < 4 else 1 if n < 8 else 2 if n < 13 else 3
+
+
+def sound_budget(n: int) -> int:
+    """Edits allowed between phonetic keys of n sounds: none below 2, then 0, 1 (7+), 2 (11+)."""
+    return -1 if n < 2 else 0 if n < 7 else 1 if n < 11 else 2
+
+
+def _by_length(keys) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for k in keys:
+        out.setdefault(len(k), []).append(k)
+    return out
+
+
+def _group(pairs) -> dict[str, list[str]]:
+    """(key, name) pairs to the names of each key."""
+    out: dict[str, list[str]] = {}
+    for k, alias in pairs:
+        out.setdefault(k, []).append(alias)
+    return out

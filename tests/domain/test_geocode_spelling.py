@@ -9,7 +9,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from finder.domain import phonetic
-from finder.domain.geocode import OfflineGeocoder, sound
+from finder.domain.geocode import OfflineGeocoder
+from finder.domain.phonetic import sound
 from finder.domain.textnorm import fold, normalise, tokens, words
 from tests.domain.misspellings import BANDS, KINDS, SHAPES, exact_queries, right, sample, shape_of, table
 
@@ -141,11 +142,22 @@ def test_misspellings_score_below_exact_names(geocoder, cases):
             assert p.score <= (0.85 if normalise(p.name).startswith(key) else 0.8), (case.query, p)
 
 
+@pytest.mark.parametrize(
+    "typed, first",
+    [("Gre", "Grenoble"), ("Greno", "Grenoble"), ("Lyo", "Lyon"), ("Cham", "Chambéry"), ("Sain", "Saint-Étienne")],
+)
+def test_the_start_of_a_name_still_suggests_it(geocoder, typed, first):
+    """The search box suggests places as one types: a name's start (0.85) comes before any misspelling."""
+    found = geocoder.search(typed, limit=6)
+    assert found[0].name == first and found[0].score == 0.85
+
+
 def test_text_that_sounds_like_no_commune_finds_nothing(geocoder):
     rng = random.Random(13)
     consonants = "bcdfghjklmnpqrstvwxz"
     noise = ["".join(rng.choice(consonants) for _ in range(rng.randint(3, 12))) for _ in range(300)]
     noise += ["".join(rng.choice("0123456789 -,;.'") for _ in range(rng.randint(1, 8))) for _ in range(100)]
+    noise += ["la " * 66, "le bourg " * 20, "de la " * 30]
     found = {q: geocoder.search(q) for q in noise}
     assert not {q: f[0].name for q, f in found.items() if f}
 
