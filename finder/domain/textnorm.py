@@ -23,7 +23,8 @@ def tokens(text: str) -> list[str]:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words keeping their accents, split and expanded as by tokens: fold(words) == tokens."""
+    """Lower-case words keeping their accents, split and expanded as by tokens (folded, they are tokens,
+    but for rare characters that fold into separators, such as « … »)."""
     return [_ABBREVIATIONS.get(fold(t), t) for t in _SEPARATORS.split(text.lower()) if t]
 
 
