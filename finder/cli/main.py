@@ -15,11 +15,12 @@ from pathlib import Path
 from finder import config as config_mod
 from finder.cli import directory as cli_directory
 from finder.cli import staff as cli_staff
-from finder.cli.common import PROFILE_OPTIONS, add_profile_args, as_query, print_table
+from finder.cli.common import add_options, as_args, print_table
 from finder.domain import geography
 from finder.domain.engine import Engine
 from finder.errors import FinderError
-from finder.service import query
+from finder.service import nearest, params
+from finder.service.catalog import Catalog
 from finder.storage.store import Store
 
 
@@ -38,26 +39,22 @@ def cmd_init(args) -> int:
     return 0
 
 
-def _engine(args) -> Engine:
+def _catalog(args) -> Catalog:
     db, demo = _paths(args)
     store = Store(db)
     store.initialise(demo)
-    return Engine(store.load(), geography.load())
+    return Catalog(store.load(), geography.load())
+
+
+def _engine(args) -> Engine:
+    return _catalog(args).engine
 
 
 def cmd_nearest(args) -> int:
-    engine = _engine(args)
-    raw = as_query(args, PROFILE_OPTIONS + ("commune", "lat", "lon", "limit", "max_km"))
-    origin_q = query.parse_origin(raw)
-    criteria = query.parse_criteria(raw)
-    limit = query.parse_limit(raw)
-    max_km = query.parse_max_km(raw)
-    origin = (
-        engine.origin_from_commune(origin_q.commune)
-        if origin_q.commune
-        else engine.origin_from_point(origin_q.lat, origin_q.lon)
-    )
-    results = engine.nearest(origin, criteria, limit, max_km)
+    catalog = _catalog(args)
+    engine = catalog.engine
+    found = nearest.answer(catalog, params.NEAREST.parse(as_args(args, params.NEAREST), catalog.geo))
+    origin, results = found.origin, found.results()
     where = origin.commune.name if origin.commune else f"{origin.lat:.5f}, {origin.lon:.5f}"
     print(f"Origine : {where} — {len(results)} lieu(x) d'accueil")
     rows = [("#", "km", "Lieu", "Réseau", "Commune", "Compétent")]
@@ -96,14 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="créer la base et charger l'annuaire de démonstration").set_defaults(func=cmd_init)
     sub.add_parser("info", help="version servie de l'annuaire").set_defaults(func=cmd_info)
     n = sub.add_parser("nearest", help="lieux d'accueil les plus proches")
-    n.add_argument("--commune", help="code INSEE de la commune d'origine")
-    n.add_argument("--lat", type=str)
-    n.add_argument("--lon", type=str)
-    add_profile_args(n)
-    n.add_argument("--limit", type=str)
-    n.add_argument("--max-km", dest="max_km", type=str)
+    add_options(n, params.NEAREST)
     n.set_defaults(func=cmd_nearest)
-    cli_staff.add_commands(sub, _engine)
+    cli_staff.add_commands(sub, _catalog)
     cli_directory.register(sub)
     return p
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -160,7 +160,7 @@ class Analyser:
         tr = bulk.nearest_candidates(targets, self.communes.points, k)
         tr = bulk.Triples(tr.origin, positions[tr.target], tr.km)
         if c.territory_only:
-            tr = tr.concat(self._competent(replace(c, territory_only=False)))
+            tr = tr.concat(self._competent(c.replace(territory_only=False)))
         return tr
 
     def _target_points(self, c: Criteria) -> tuple[np.ndarray, bulk.Points]:

@@ -16,7 +16,6 @@ than the k-th geodesic distance found, so the result equals an exhaustive geodes
 
 from __future__ import annotations
 
-import bisect
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from rtree import index as rtree_index
 
 from finder.domain import geodesy
 from finder.domain.criteria import Criteria
+from finder.domain.filters import FILTERS, Column, Facts
 from finder.domain.model import Site, Structure
 
 SCAN_MAX = 256  # subsets up to this size are scanned: cheaper than any tree
@@ -116,21 +116,8 @@ class SiteIndex:
 
     # -- columns ---------------------------------------------------------------
     def _build_columns(self, sites, structures, departments) -> None:
-        n = len(sites)
-        self.age_min = np.array([-1 if s.age_min is None else s.age_min for s in sites], dtype=np.int64)
-        self.age_max = np.array([10**6 if s.age_max is None else s.age_max for s in sites], dtype=np.int64)
-        bounds = {int(a) for a in self.age_min} | {int(a) + 1 for a in self.age_max}
-        self.age_bounds = sorted(bounds)
-        self.any_status = np.array([not s.statuses for s in sites], dtype=bool)
-        self.any_qualification = np.array([not s.qualifications for s in sites], dtype=bool)
-        self.status_cols = _code_columns(n, ((i, s.statuses) for i, s in enumerate(sites)))
-        self.qualification_cols = _code_columns(n, ((i, s.qualifications) for i, s in enumerate(sites)))
-        self.level_cols = _code_columns(n, ((i, s.levels) for i, s in enumerate(sites)))
-        self.mode_cols = _code_columns(n, ((i, s.modes) for i, s in enumerate(sites)))
-        nets = [structures[s.structure_id].network for s in sites]
-        self.network_cols = _code_columns(n, ((i, (v,)) for i, v in enumerate(nets)))
-        self.department_cols = _code_columns(n, ((i, (v,)) for i, v in enumerate(departments)))
-        self.accessible = np.array([s.accessible is True for s in sites], dtype=bool)
+        self._facts = [Facts(s, structures[s.structure_id], d) for s, d in zip(sites, departments)]
+        self._columns: dict = {}  # filter name -> Column, built on first use
         terrs = [structures[s.structure_id].territory for s in sites]
         self.unrestricted = np.array([t is None for t in terrs], dtype=bool)
         competent: dict[str, list[int]] = {}
@@ -139,25 +126,18 @@ class SiteIndex:
                 competent.setdefault(code, []).append(i)
         self.competent = {k: np.array(v, dtype=np.int64) for k, v in competent.items()}
 
+    def column(self, name: str) -> Column:
+        """The columns of one filter (built once; a racing second build is harmless)."""
+        col = self._columns.get(name)
+        if col is None:
+            col = self._columns[name] = FILTERS[name].build(self._facts)
+        return col
+
     def mask(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> np.ndarray:
         """Boolean array: which sites match the criteria (same semantics as criteria.matches)."""
         m = np.ones(self.size, dtype=bool)
-        if c.age is not None:
-            m &= (self.age_min <= c.age) & (c.age <= self.age_max)
-        if c.status is not None:
-            m &= self.any_status | self.status_cols.get(c.status, False)
-        if c.qualification is not None:
-            m &= self.any_qualification | self.qualification_cols.get(c.qualification, False)
-        if c.level is not None:
-            m &= self.level_cols.get(c.level, False)
-        if c.networks:
-            m &= self._any_of(self.network_cols, c.networks)
-        if c.mode is not None:
-            m &= self.mode_cols.get(c.mode, False)
-        if c.accessible:
-            m &= self.accessible
-        if c.departments:
-            m &= self._any_of(self.department_cols, c.departments)
+        for name, value in c.values:
+            m &= self.column(name).mask(value)
         if c.territory_only:
             ok = self.unrestricted.copy()
             for key in origin_keys:
@@ -166,26 +146,9 @@ class SiteIndex:
             m &= ok
         return m
 
-    def _any_of(self, cols: dict, codes) -> np.ndarray:
-        out = np.zeros(self.size, dtype=bool)
-        for code in codes:
-            out |= cols.get(code, False)
-        return out
-
     def _key(self, c: Criteria, origin_keys: tuple[str, ...]):
-        # Ages between two consecutive bounds select the same sites: key on the interval.
-        age = None if c.age is None else bisect.bisect_right(self.age_bounds, c.age)
-        return (
-            age,
-            c.status,
-            c.qualification,
-            c.level,
-            c.networks,
-            c.mode,
-            c.accessible,
-            c.departments,
-            origin_keys if c.territory_only else None,
-        )
+        values = tuple((name, self.column(name).key(value)) for name, value in c.values)
+        return values, (origin_keys if c.territory_only else None)
 
     def view(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> _View:
         key = self._key(c, origin_keys)
@@ -242,14 +205,3 @@ class SiteIndex:
                 break
             hits.append(Hit(int(pos[i]), float(dist[i])))
         return hits
-
-
-def _code_columns(n: int, items) -> dict:
-    cols: dict = {}
-    for i, codes in items:
-        for code in codes:
-            col = cols.get(code)
-            if col is None:
-                col = cols[code] = np.zeros(n, dtype=bool)
-            col[i] = True
-    return cols

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,7 +46,7 @@ def criticality(a: Analyser, c: Criteria, max_km: float, mask: np.ndarray | None
     population = np.zeros(size, dtype=np.int64)
     np.add.at(population, pos[sole, 0], a.communes.population[sole])
     communes = np.bincount(pos[sole, 0], minlength=size)
-    sites = np.flatnonzero(a.index.mask(replace(c, territory_only=False)))
+    sites = np.flatnonzero(a.index.mask(c.replace(territory_only=False)))
     order = sites[np.lexsort((a.index.id_rank[sites], -communes[sites], -population[sites]))]
     return [Critical(int(p), int(population[p]), int(communes[p])) for p in order]
 

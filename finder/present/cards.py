@@ -84,15 +84,3 @@ def map_points(cards: list[dict], url_for_site) -> list[dict]:
         }
         for c in cards
     ]
-
-
-def profile_options() -> dict:
-    """Vocabularies for the profile form."""
-    return {
-        "statuses": vocab.STATUSES,
-        "qualifications": vocab.QUALIFICATIONS,
-        "levels": [
-            ("1", "M'informer (accueil et information)"),
-            ("2", "Être conseillé·e et accompagné·e (dont conseil en évolution professionnelle)"),
-        ],
-    }

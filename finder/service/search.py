@@ -1,6 +1,7 @@
 """The citizen search as a pure function: free text or position + profile -> outcome.
 
-Used by the search page and the partner widget; no Flask here.
+Used by the search page and the partner widget; no Flask here. The origin and the ranking
+are those of the nearest endpoint (finder.service.nearest).
 """
 
 from __future__ import annotations
@@ -8,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from finder.domain.criteria import Criteria
-from finder.domain.engine import Engine, Origin, Result
+from finder.domain.engine import Origin, Result
 from finder.domain.geocode import Geocoder, Place
-from finder.errors import FinderError, InvalidParameter
-from finder.service import query
+from finder.service import nearest
+from finder.service.catalog import Catalog
+from finder.service.params import SEARCH
 
 REACH_KM = 30.0  # beyond this, a place is not "within reach" and remote services are offered
 CHOICES = 8
@@ -30,38 +32,30 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def run(engine: Engine, geocoder: Geocoder, args, limit: int = 10) -> Outcome:
-    """Parse args (q | lat+lon | commune, and the profile), geocode, rank.
+def run(catalog: Catalog, geocoder: Geocoder, args, limit: int = 10) -> Outcome:
+    """Parse args (q | lat+lon | commune, and the profile: ``params.SEARCH``), geocode, rank.
 
     Bad input does not raise: the outcome carries French messages per field.
     """
     errors: dict[str, str] = {}
-    criteria = _criteria(args, errors, engine.geo.departments)
-    q = (args.getlist("q") or [""])[0].strip()[:200]
-    origin_q = None
-    if any(query.single_or_none(args, k) for k in ("lat", "lon", "commune")):
-        try:
-            origin_q = query.parse_origin(args)
-        except FinderError as err:
-            errors[err.field or "q"] = err.message
+    parsed = SEARCH.parse(args, catalog.geo, errors)
+    criteria = parsed.criteria if not errors else Criteria()
+    q = parsed.get("q") or ""
     if errors:
         return Outcome("empty", criteria, q, errors=errors)
-    if origin_q is not None:
-        try:
-            origin = _origin(engine, origin_q)
-        except InvalidParameter as err:
-            return Outcome("empty", criteria, q, errors={err.field or "q": err.message})
-        return _results(engine, criteria, origin, q, limit)
+    if parsed.get("commune") or parsed.get("lat") is not None:
+        return _results(catalog, criteria, nearest.origin(catalog, parsed), q, limit)
     if not q:
         return Outcome("empty", criteria)
     places = geocoder.search(q, CHOICES)
     if not places:
         return Outcome("not_found", criteria, q)
-    if is_ambiguous(places, engine.geo):
+    if is_ambiguous(places, catalog.geo):
         return Outcome("choices", criteria, q, choices=places)
     p = places[0]
-    origin = Origin(p.lat, p.lon, engine.geo.communes.get(p.insee), "address" if p.kind == "address" else "commune")
-    return _results(engine, criteria, origin, q, limit, label=p.label)
+    geo = catalog.geo
+    origin = Origin(p.lat, p.lon, geo.communes.get(p.insee), "address" if p.kind == "address" else "commune")
+    return _results(catalog, criteria, origin, q, limit, label=p.label)
 
 
 def is_ambiguous(places: list[Place], geo) -> bool:
@@ -78,13 +72,12 @@ def is_ambiguous(places: list[Place], geo) -> bool:
     return any(p.score >= 0.85 and pop.get(p.insee, 0) > 10 * max(pop.get(top.insee, 0), 1) for p in places[1:])
 
 
-def _results(engine, criteria, origin, q, limit, label="") -> Outcome:
-    results = engine.nearest(origin, criteria, limit)
+def _results(catalog, criteria, origin, q, limit, label="") -> Outcome:
+    results = nearest.search(catalog, origin, criteria, limit).results()
     within = [r for r in results if r.distance_km <= REACH_KM]
     out = Outcome("results", criteria, q, origin, label or _label(origin), results=within)
     if not within:
-        remote = Criteria(**{**criteria.__dict__, "mode": "a-distance"})
-        out.remote = engine.nearest(origin, remote, 5)
+        out.remote = nearest.search(catalog, origin, criteria.replace(mode="a-distance"), 5).results()
     return out
 
 
@@ -93,17 +86,3 @@ def _label(origin: Origin) -> str:
         return "votre position"
     prefix = "près de " if origin.kind == "point" else ""
     return prefix + origin.commune.name
-
-
-def _origin(engine: Engine, oq: query.OriginQuery) -> Origin:
-    if oq.commune:
-        return engine.origin_from_commune(oq.commune)
-    return engine.origin_from_point(oq.lat, oq.lon)
-
-
-def _criteria(args, errors: dict[str, str], departments=None) -> Criteria:
-    try:
-        return query.parse_criteria(args, departments=departments)
-    except FinderError as err:
-        errors[err.field or "profil"] = err.message
-        return Criteria()

@@ -1,8 +1,8 @@
 """Partner integration pages: the widget (/embed) and its configurator (/integrer).
 
 The widget is the citizen search made compact for an iframe: server-rendered (it works
-without JavaScript), cookie-less, preset by URL parameters (finder.widget). Loads are
-counted per host origin (finder.usage), anonymously.
+without JavaScript), cookie-less, preset by URL parameters (finder.service.widget). Loads
+are counted per host origin (finder.storage.usage), anonymously.
 """
 
 from __future__ import annotations
@@ -10,34 +10,23 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from finder.domain import vocab
-from finder.errors import FinderError
-from finder.service import widget
+from finder.service import forms, params, widget
 from finder.storage import usage
 from finder.web import state
-from finder.web.pages import search_context
+from finder.web.pages import profile_args, search_context
 
 bp = Blueprint("embed", __name__)
 
 
-def _presets(args) -> widget.Presets:
-    geo = state().geo
-    return widget.parse(args, geo.communes, geo.departments)
-
-
 @bp.get("/embed")
 def widget_page():
-    presets = _presets(request.args)
+    presets = widget.parse(request.args, state().geo)
     _count_load()
     args = MultiDict(widget.search_args(request.args, presets))
     ctx = search_context(args, limit=presets.limit, endpoint="embed.widget_page")
     base = presets.params()
-
-    def choice_url(place):
-        profile = {k: v for k in widget.PROFILE_KEYS if (v := (args.getlist(k) or [""])[0])}
-        return url_for("embed.widget_page", **{**base, **profile, "commune": place.insee})
-
-    ctx["choice_url"] = choice_url
+    profile = profile_args(args)
+    ctx["choice_url"] = lambda place: url_for("embed.widget_page", **{**base, **profile, "commune": place.insee})
     status = 400 if ctx["outcome"].errors else 200
     html = render_template(
         "embed.html",
@@ -59,30 +48,23 @@ def _count_load() -> None:
 
 @bp.get("/integrer")
 def configurator():
+    geo = state().geo
     errors: dict[str, str] = {}
     args = MultiDict(request.args)
     resolved = _resolve_commune(args, errors)
-    try:
-        presets = _presets(args)
-    except FinderError as err:
-        errors[err.field or "commune"] = err.message
-        presets = widget.Presets()
+    params.CONFIGURATOR.parse(args, geo, errors)  # the form's fields, errors collected per field
+    presets = widget.Presets() if errors else widget.parse(args, geo)  # with the commune resolved above
     base = request.url_root.rstrip("/")
+    defaults = {"limit": widget.DEFAULT_LIMIT, "view": "list"}
     return render_template(
         "integrer.html",
         presets=presets,
         errors=errors,
         resolved=resolved,
-        form={k: args.get(k, "") for k in ("commune_q", "age", "status", "qualification", "level")},
-        networks=vocab.NETWORKS,
-        statuses=vocab.STATUSES,
-        qualifications=vocab.QUALIFICATIONS,
-        levels=vocab.LEVELS,
-        departments=sorted(state().geo.departments.items()),
+        widget_form=forms.bind("widget", params.CONFIGURATOR, args, errors, geo, defaults),
         preview=widget.embed_url("", presets),
         loader=widget.loader_snippet(base, presets),
         iframe=widget.iframe_snippet(base, presets),
-        limit_max=widget.LIMIT_MAX,
     ), (400 if errors else 200)
 
 
@@ -98,7 +80,7 @@ def _resolve_commune(args: MultiDict, errors: dict) -> str | None:
         return st.geo.communes[text].name
     places = [p for p in st.geocoder.search(text[:200], 5) if p.insee in st.geo.communes]
     if not places:
-        errors["commune"] = f"Aucune commune d'Auvergne-Rhône-Alpes ne correspond à « {text} »."
+        errors["commune_q"] = f"Aucune commune d'Auvergne-Rhône-Alpes ne correspond à « {text} »."
         return None
     args["commune"] = places[0].insee
     return f"{places[0].label} — code INSEE {places[0].insee}"

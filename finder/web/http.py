@@ -9,6 +9,10 @@
 
 Everything is computed at app creation (header lists, CSP halves, the 429 body); the
 hooks only pick a precomputed list and do O(1) work, since they run on every request.
+
+The policy is written once, as methods taking plain values (a path, an address, an
+``Accept-Encoding`` header): the Flask hooks and the nearest fast path (finder.web.fastpath)
+both call them, so the two paths cannot drift.
 """
 
 from __future__ import annotations
@@ -30,8 +34,12 @@ from finder.web.ratelimit import RateLimiter, retry_after
 
 API_PREFIX = "/api/"
 EMBED_PREFIX = "/embed"
-JSON_TYPES = frozenset({"application/json", "application/geo+json"})
+GEOJSON = "application/geo+json"
+JSON_TYPES = frozenset({"application/json", GEOJSON})
 GZIP_CACHE_SIZE = 64
+COUNTED = "spro.ratelimit"  # environ key: the fast path already counted this request (its wait, 0.0 = served)
+VARY = ("Vary", "Accept-Encoding")
+GZIPPED = ("Content-Encoding", "gzip")
 RATE_LIMITED = {
     "error": {
         "code": "rate_limited",
@@ -73,6 +81,34 @@ def csp_nonce() -> str:
     return nonce
 
 
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header accepts gzip (RFC 9110 §12.5.3, with q-values).
+
+    ``gzip`` (or its alias ``x-gzip``) listed with q > 0, or not listed but ``*`` with q > 0.
+    ``gzip;q=0`` refuses it; ``identity`` alone or no header: no compression.
+    """
+    if not header:
+        return False
+    explicit = star = None
+    for item in header.split(","):
+        coding, _, params = item.partition(";")
+        coding = coding.strip().lower()
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if coding in ("gzip", "x-gzip"):
+            explicit = q if explicit is None else max(explicit, q)
+        elif coding == "*":
+            star = q
+    quality = explicit if explicit is not None else star
+    return quality is not None and quality > 0
+
+
 class HttpPolicy:
     def __init__(self, config):
         tiles = tiles_source(config["TILES_URL"])
@@ -99,17 +135,48 @@ class HttpPolicy:
             )
         self.rate_limited_body = dumps(RATE_LIMITED).encode()
         self._gzipped: dict[str, bytes] = {}
+        self._accepts: dict[str, bool] = {}
 
-    # -- hooks -----------------------------------------------------------------------
+    # -- the policy, on plain values -------------------------------------------------------
+    def limit(self, path: str, address: str | None) -> float:
+        """Count one request: 0.0 when served, else the seconds to wait (only /api/ is limited)."""
+        if self.limiter is None or not path.startswith(API_PREFIX):
+            return 0.0
+        address = address or "-"
+        if address in self.exempt:
+            return 0.0
+        return self.limiter.hit(address)
+
+    def gzip(self, accept_encoding: str | None) -> bool:
+        """Whether to gzip a large enough JSON answer for this ``Accept-Encoding`` (memoised)."""
+        header = accept_encoding or ""
+        ok = self._accepts.get(header)
+        if ok is None:
+            ok = accepts_gzip(header)
+            if len(self._accepts) >= GZIP_CACHE_SIZE:
+                self._accepts.clear()
+            self._accepts[header] = ok
+        return ok
+
+    def encode(self, body: bytes, accept_encoding: str | None, etag: str | None = None) -> tuple[bytes, list]:
+        """A 200 JSON body as sent, and the headers it adds (Vary, Content-Encoding)."""
+        if len(body) < self.min_bytes:
+            return body, []
+        if not self.gzip(accept_encoding):
+            return body, [VARY]
+        gzipped = self._gzipped.get(etag) if etag else None
+        if gzipped is None:
+            gzipped = gzip.compress(body, self.level, mtime=0)
+            if etag:
+                if len(self._gzipped) >= GZIP_CACHE_SIZE:
+                    self._gzipped.clear()
+                self._gzipped[etag] = gzipped
+        return gzipped, [VARY, GZIPPED]
+
+    # -- Flask hooks -----------------------------------------------------------------------
     def before(self):
-        if self.limiter is None or not request.path.startswith(API_PREFIX):
-            return None
-        if request.environ.get("spro.fastpath") is True:
-            return None  # already counted by the fast path (see fastpath.py)
-        addr = request.remote_addr or "-"
-        if addr in self.exempt:
-            return None
-        wait = self.limiter.hit(addr)
+        environ = request.environ
+        wait = environ[COUNTED] if COUNTED in environ else self.limit(request.path, request.remote_addr)
         if not wait:
             return None
         response = current_app.response_class(self.rate_limited_body, 429, mimetype="application/json")
@@ -131,29 +198,18 @@ class HttpPolicy:
                 head, tail = self.embed_csp if embed else self.page_csp
                 nonce = g.get("csp_nonce")
                 headers["Content-Security-Policy"] = f"{head} 'nonce-{nonce}'{tail}" if nonce else head + tail
-        if response.mimetype in JSON_TYPES and response.status_code == 200:
-            self._compress(response)
+        if (
+            response.mimetype in JSON_TYPES
+            and response.status_code == 200
+            and not (response.direct_passthrough or response.is_streamed)
+        ):
+            body, extra = self.encode(response.get_data(), request.headers.get("Accept-Encoding"), headers.get("ETag"))
+            if GZIPPED in extra:
+                response.set_data(body)
+                headers["Content-Encoding"] = "gzip"
+            if VARY in extra:
+                headers.add(*VARY)
         return response
-
-    def _compress(self, response) -> None:
-        if response.direct_passthrough or response.is_streamed:
-            return
-        data = response.get_data()
-        if len(data) < self.min_bytes:
-            return
-        response.headers.add("Vary", "Accept-Encoding")
-        if "gzip" not in request.headers.get("Accept-Encoding", "") or not request.accept_encodings["gzip"]:
-            return
-        etag = response.headers.get("ETag")
-        body = self._gzipped.get(etag) if etag else None
-        if body is None:
-            body = gzip.compress(data, self.level, mtime=0)
-            if etag:
-                if len(self._gzipped) >= GZIP_CACHE_SIZE:
-                    self._gzipped.clear()
-                self._gzipped[etag] = body
-        response.set_data(body)
-        response.headers["Content-Encoding"] = "gzip"
 
     # -- caching -----------------------------------------------------------------------
     def etag(self, version: int, full_path: str) -> str:

@@ -7,17 +7,17 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.domain import hours, vocab
-from finder.present import cards as present
-from finder.present import explain, maps
-from finder.service import search
+from finder.present import cards, explain, maps
+from finder.service import forms, params, search
 from finder.web import state
 
 bp = Blueprint("pages", __name__)
+WHERE_KEYS = ("q", "lat", "lon", "commune")
 
 
 @bp.app_context_processor
 def inject_dataset():
-    return {"dataset": state().engine.info}
+    return {"dataset": state().catalog.info}
 
 
 def _tiles():
@@ -25,17 +25,15 @@ def _tiles():
     return cfg["TILES_URL"], cfg["TILES_ATTRIBUTION"]
 
 
-PROFILE_KEYS = ("age", "status", "qualification", "level", "mode", "accessible")
-
-
 def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoint: str = "pages.index") -> dict:
     """Everything the search templates need (shared with the partner widget)."""
     st = state()
-    engine = st.engine
+    catalog = st.catalog
+    engine = catalog.engine
     now = now or hours.now_paris()
-    outcome = search.run(engine, st.geocoder, args, limit)
-    cards = present.result_cards(engine, outcome.results, outcome.criteria, now)
-    remote = present.result_cards(engine, outcome.remote, outcome.criteria, now)
+    outcome = search.run(catalog, st.geocoder, args, limit)
+    result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now)
+    remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now)
     rendered = None
     if outcome.kind == "results":
         origin = {
@@ -43,28 +41,26 @@ def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoi
             "lon": outcome.origin.lon,
             "name": "Point de départ : " + outcome.origin_label,
         }
-        points = present.map_points(cards, lambda sid: url_for("pages.site", site_id=sid))
+        points = cards.map_points(result_cards, lambda sid: url_for("pages.site", site_id=sid))
         rendered = maps.results_map(origin, points, *_tiles())
+    profile = profile_args(args)
     return {
         "outcome": outcome,
-        "cards": cards,
+        "cards": result_cards,
         "remote": remote,
         "map": rendered,
-        "form": _form_values(args),
-        "options": present.profile_options(),
+        "form": {k: (args.getlist(k) or [""])[0] for k in WHERE_KEYS},
+        "profile_form": forms.bind("search", params.SEARCH, args, outcome.errors, catalog.geo),
         "reach_km": int(search.REACH_KM),
-        "choice_url": lambda place: url_for(endpoint, commune=place.insee, **_profile_args(args)),
+        "choice_url": lambda place: url_for(endpoint, commune=place.insee, **profile),
         "department_name": engine.geo.department_name,
     }
 
 
-def _profile_args(args) -> dict:
-    return {k: v for k in PROFILE_KEYS if (v := (args.getlist(k) or [""])[0])}
-
-
-def _form_values(args) -> dict:
-    keys = ("q", "age", "status", "qualification", "level", "mode", "accessible", "lat", "lon", "commune")
-    return {k: (args.getlist(k) or [""])[0] for k in keys}
+def profile_args(args) -> dict:
+    """The profile fields of the search form as typed, to carry them into a link."""
+    keys = [p.name for p in params.PROFILE if p.form_field("search")]
+    return {k: v for k in keys if (v := (args.getlist(k) or [""])[0])}
 
 
 @bp.get("/")
@@ -79,9 +75,9 @@ def site(site_id: str):
     engine = state().engine
     s = engine.site(site_id)  # NotFound -> French 404 page
     now = hours.now_paris()
-    card = present.site_card(engine, s, now)
+    card = cards.site_card(engine, s, now)
     structure = engine.structures[s.structure_id]
-    point = present.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
+    point = cards.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
     rendered = maps.results_map(None, point, *_tiles(), zoom=15)
     return render_template(
         "site.html",

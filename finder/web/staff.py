@@ -1,33 +1,29 @@
 """Field-staff pages: /couverture (coverage map, zones blanches, exports), /couverture/planification
 (criticality, "Où labelliser ?") and /bilan (annual bilan, charts, CSV). Server-rendered; the
 map complements the tables. Bad input re-renders the form with a French message (400).
+
+Each view parses its declared parameters (finder.service.params), calls one core function
+(finder.service.coverage / planning / bilan) and renders.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from functools import lru_cache
-from pathlib import Path
-
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 
 from finder.directory.spreadsheet import table_csv
-from finder.domain import bilan, coverage, planning, vocab
+from finder.domain import bilan as bilan_mod
+from finder.domain import vocab
 from finder.errors import FinderError
-from finder.present import cards as present
 from finder.present import coverage_map
-from finder.present.coverage_export import to_csv, to_geojson
-from finder.service import staff_query
-from finder.service.query import parse_code
+from finder.service import bilan, coverage, forms, params, planning
+from finder.service.coverage import CoverageAnswer
 from finder.web import state
+from finder.web.downloads import download
 from finder.web.staff_format import register_filters
 
 bp = Blueprint("staff", __name__)
-DEFAULT_ACTIVITY = Path(__file__).resolve().parents[2] / "geodata" / "demo" / "activity.csv"
 WHITE_ROWS = 100  # zones blanches listed on the page (the exports have them all)
 CRITICAL_ROWS = 20
-FORM_KEYS = ("age", "status", "qualification", "level", "network", "mode", "accessible", "territory")
-FORM_KEYS += ("max_km", "department", "k")
 
 
 def register(app: Flask) -> None:
@@ -40,59 +36,47 @@ def register(app: Flask) -> None:
 
 
 # -- coverage ----------------------------------------------------------------------
-def _parse(args):
-    """(query, errors): the coverage query, or None with {field: French message}."""
-    engine = state().engine
-    try:
-        return staff_query.parse_coverage(args, engine.geo.departments), {}
-    except FinderError as err:
-        return None, {err.field or "form": err.message}
+def _parse(endpoint: params.Endpoint):
+    """(parsed, errors): the parsed parameters, or None with {field: French message}."""
+    errors: dict[str, str] = {}
+    parsed = endpoint.parse(request.args, state().geo, errors)
+    return (None if errors else parsed), errors
 
 
-def _form_context(args, errors: dict) -> dict:
-    engine = state().engine
-    return {
-        "form": {k: (args.getlist(k) or [""])[0] for k in FORM_KEYS},
-        "errors": errors,
-        "options": present.profile_options(),
-        "levels": vocab.LEVELS,
-        "modes": vocab.MODES,
-        "networks": vocab.NETWORKS,
-        "departments": sorted(engine.geo.departments.items()),
-        "default_max_km": staff_query.DEFAULT_MAX_KM,
-    }
+def _form(endpoint: params.Endpoint, errors: dict) -> dict:
+    defaults = {"max_km": f"{params.COVERAGE_MAX_KM.kind.default:g}", "k": params.SUGGESTIONS.kind.default}
+    return {"staff_form": forms.bind("staff", endpoint, request.args, errors, state().geo, defaults), "errors": errors}
 
 
 @bp.get("/couverture")
 def coverage_page():
-    q, errors = _parse(request.args)
-    ctx = _form_context(request.args, errors)
-    if q is None or not request.args:
+    parsed, errors = _parse(params.COVERAGE)
+    ctx = _form(params.COVERAGE, errors)
+    if parsed is None or not request.args:
         return render_template("couverture.html", result=None, **ctx), 400 if errors else 200
-    engine = state().engine
-    analyser = coverage.analyser(engine)
-    cov = analyser.coverage(q.criteria, q.max_km)
-    mask = analyser.communes.mask(q.department)
-    sites = engine.matching(replace(q.criteria, territory_only=False))
+    catalog = state().catalog
+    answer = coverage.answer(catalog, parsed)
+    cov, mask, engine = answer.coverage, answer.mask, catalog.engine
+    sites = engine.matching(answer.criteria.replace(territory_only=False))
     tiles = (current_app.config["TILES_URL"], current_app.config["TILES_ATTRIBUTION"])
     rendered = coverage_map.coverage_map(
         cov, mask, sites, engine.geo, tiles, lambda sid: url_for("pages.site", site_id=sid)
     )
     result = {
-        "query": q,
+        "query": answer,
         "summary": cov.summary(mask),
-        "parts": _parts(cov, mask, q.department, engine.geo),
+        "parts": _parts(cov, mask, answer.department, engine.geo),
         "white": [_white_row(cov, engine, int(i)) for i in cov.uncovered(mask)[:WHITE_ROWS]],
         "white_count": len(cov.uncovered(mask)),
         "legend": _legend(cov, mask),
         "sites": len(sites),
     }
-    return render_template("couverture.html", result=result, map=rendered, **ctx, **_described(q, engine.geo))
+    return render_template("couverture.html", result=result, map=rendered, **ctx, **_described(answer, engine.geo))
 
 
-def _described(q: staff_query.CoverageQuery, geo) -> dict:
+def _described(answer: CoverageAnswer, geo) -> dict:
     """French description of the query, its name as a territory and the arguments to repeat it."""
-    c = q.criteria
+    c = answer.criteria
     labels = [
         f"{c.age} ans" if c.age is not None else None,
         vocab.label(vocab.STATUSES, c.status) if c.status else None,
@@ -104,10 +88,10 @@ def _described(q: staff_query.CoverageQuery, geo) -> dict:
         "lieux compétents seulement" if c.territory_only else None,
     ]
     profile = [x for x in labels if x] or ["Tous publics, tous lieux"]
-    scope = geo.department_name(q.department) if q.department else "Région Auvergne-Rhône-Alpes"
-    args = {**c.as_json(), "max_km": f"{q.max_km:g}"}
-    if q.department:
-        args["department"] = q.department
+    scope = geo.department_name(answer.department) if answer.department else "Région Auvergne-Rhône-Alpes"
+    args = {**c.as_json(), "max_km": f"{answer.max_km:g}"}
+    if answer.department:
+        args["department"] = answer.department
     if c.networks:
         args["network"] = sorted(c.networks)
     if c.accessible:
@@ -145,66 +129,47 @@ def _legend(cov, mask) -> list[dict]:
     return items
 
 
+def _coverage_answer() -> CoverageAnswer:
+    catalog = state().catalog
+    return coverage.answer(catalog, params.COVERAGE.parse(request.args, catalog.geo))  # errors: French page
+
+
 @bp.get("/couverture/export.csv")
 def coverage_csv():
-    return _export("csv")
+    answer = _coverage_answer()
+    return download(answer.csv(), answer.filename("csv"), "text/csv")
 
 
 @bp.get("/couverture/export.geojson")
 def coverage_geojson():
-    return _export("geojson")
-
-
-def _export(kind: str):
-    engine = state().engine
-    q = staff_query.parse_coverage(request.args, engine.geo.departments)  # errors -> French error page
-    analyser = coverage.analyser(engine)
-    cov = analyser.coverage(q.criteria, q.max_km)
-    mask = analyser.communes.mask(q.department)
-    name = f"couverture-{q.department or 'region'}-{q.max_km:g}km".replace(".", "_")
-    if kind == "csv":
-        body, mimetype = to_csv(cov, engine.sites, mask), "text/csv"
-    else:
-        head = {"filters": q.filters_json(), "max_km": q.max_km, "dataset": engine.dataset_json()}
-        body, mimetype = to_geojson(cov, engine.sites, mask, engine.geo.polygons, head), "application/geo+json"
-    return _download(body, mimetype, f"{name}.{kind}")
-
-
-def _download(body: str, mimetype: str, filename: str):
-    response = current_app.response_class(body.encode("utf-8"), mimetype=mimetype)
-    if mimetype.startswith("text/"):
-        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    answer = _coverage_answer()
+    return download(answer.geojson(), answer.filename("geojson"), "application/geo+json")
 
 
 # -- planning ----------------------------------------------------------------------
 @bp.get("/couverture/planification")
 def planning_page():
-    q, errors = _parse(request.args)
-    k = staff_query.DEFAULT_SUGGEST
-    if q is not None:
-        try:
-            k = staff_query.parse_k(request.args)
-        except FinderError as err:
-            q, errors = None, {err.field: err.message}
-    ctx = _form_context(request.args, errors)
-    if q is None or not request.args:
+    parsed, errors = _parse(params.PLANNING)
+    ctx = _form(params.PLANNING, errors)
+    k = parsed["k"] if parsed else params.SUGGESTIONS.kind.default
+    if parsed is None or not request.args:
         return render_template("planification.html", result=None, k=k, **ctx), 400 if errors else 200
-    engine = state().engine
-    analyser = coverage.analyser(engine)
-    mask = analyser.communes.mask(q.department)
-    steps = planning.suggest(analyser, q.criteria, q.max_km, k, mask)
-    ranked = planning.criticality(analyser, q.criteria, q.max_km, mask)
+    catalog = state().catalog
+    engine = catalog.engine
+    answer = planning.answer(catalog, parsed)
+    cov = answer.coverage
+    communes = cov.analyser.communes
     result = {
-        "query": q,
-        "before": analyser.coverage(q.criteria, q.max_km).summary(mask),
-        "steps": [{"step": s, "commune": analyser.communes.items[s.commune]} for s in steps],
-        "critical": [{"item": c, "site": engine.sites[c.site_pos]} for c in ranked[:CRITICAL_ROWS] if c.population],
+        "query": cov,
+        "before": cov.coverage.summary(cov.mask),
+        "steps": [{"step": s, "commune": communes.items[s.commune]} for s in answer.steps],
+        "critical": [
+            {"item": c, "site": engine.sites[c.site_pos]} for c in answer.critical[:CRITICAL_ROWS] if c.population
+        ],
         "department_name": engine.geo.department_name,
         "network_label": lambda site: _network_label(engine, site),
     }
-    return render_template("planification.html", result=result, k=k, **ctx, **_described(q, engine.geo))
+    return render_template("planification.html", result=result, k=k, **ctx, **_described(cov, engine.geo))
 
 
 def _network_label(engine, site) -> str:
@@ -213,42 +178,24 @@ def _network_label(engine, site) -> str:
 
 
 # -- bilan ---------------------------------------------------------------------------
-@lru_cache(maxsize=4)
-def _activity(path: str, mtime: float) -> bilan.Activity:
-    return bilan.load_activity(path)
-
-
-def activity() -> bilan.Activity:
-    """The activity table (config ACTIVITY_FILE, default the demo one), reloaded when it changes."""
-    path = Path(current_app.config.get("ACTIVITY_FILE") or DEFAULT_ACTIVITY)
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        raise bilan.ActivityError(f"Tableau d'activité introuvable : {path.name}.") from None
-    return _activity(str(path), mtime)
-
-
-def _bilan():
-    engine = state().engine
-    act = activity()
-    year = staff_query.parse_year(request.args, act.years())
-    return bilan.compute(engine.directory, engine.geo, act, year), act
+def _activity() -> bilan_mod.Activity:
+    return bilan.activity(current_app.config.get("ACTIVITY_FILE"))
 
 
 @bp.get("/bilan")
 def bilan_page():
+    act = _activity()
     try:
-        b, act = _bilan()
+        b = bilan.answer(state().catalog, act, params.BILAN.parse(request.args, act))
     except FinderError as err:
         if err.status != 400:
             raise
-        years = activity().years()
-        ctx = {"b": None, "years": years, "error": err.message, "year": None}
+        ctx = {"b": None, "years": act.years(), "error": err.message, "year": None}
         return render_template("bilan.html", **ctx), 400
     return render_template("bilan.html", b=b, years=act.years(), year=b.year, error=None, charts=_charts(b))
 
 
-def _charts(b: bilan.Bilan) -> dict[str, list[tuple[str, int]]]:
+def _charts(b: bilan_mod.Bilan) -> dict[str, list[tuple[str, int]]]:
     """(label, value) series of the bilan's bar charts."""
 
     def series(table, column: int = 0):
@@ -260,19 +207,10 @@ def _charts(b: bilan.Bilan) -> dict[str, list[tuple[str, int]]]:
     return charts
 
 
-EXPORTS = {
-    "structures": lambda b: b.structures_by_network,
-    "lieux": lambda b: b.sites_by_network,
-    "cercles": lambda b: b.by_cercle,
-    "reseaux": lambda b: b.by_network,
-    "genre": lambda b: b.breakdowns[0],
-    "age": lambda b: b.breakdowns[1],
-    "provenance": lambda b: b.breakdowns[2],
-}
-
-
 @bp.get("/bilan/export.csv")
 def bilan_csv():
-    b, _ = _bilan()
-    table = parse_code(request.args, "tableau", EXPORTS) or "structures"
-    return _download(table_csv(EXPORTS[table](b)), "text/csv", f"bilan-spro-{b.year}-{table}.csv")
+    act = _activity()
+    parsed = params.BILAN_EXPORT.parse(request.args, act)
+    b = bilan.answer(state().catalog, act, parsed)
+    name = parsed.get("tableau") or "structures"
+    return download(table_csv(bilan.table(b, name)), f"bilan-spro-{b.year}-{name}.csv", "text/csv")

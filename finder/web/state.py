@@ -1,7 +1,7 @@
-"""What a worker serves: the store, the geography and the engine of the published version.
+"""What a worker serves: the store, the geography and the catalog of the published version.
 
 A worker checks the published version at most every RELOAD_CHECK_SECONDS and swaps
-its engine in one assignment when it changed, so a request sees one version whole.
+its catalog in one assignment when it changed, so a request sees one version whole.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 from flask import g, has_request_context
 
 from finder.domain import geography
-from finder.domain.engine import Engine
 from finder.domain.geocode import Geocoder
+from finder.service.catalog import Catalog
 from finder.storage.store import Store
 
 
@@ -32,7 +32,7 @@ class State:
         self.geocoder = geocoder
         self.check_seconds = check_seconds
         self._lock = threading.Lock()
-        self._engine = Engine(store.load(), geo)
+        self._catalog = Catalog(store.load(), geo)
         self._checked = time.monotonic()
 
     @classmethod
@@ -44,16 +44,21 @@ class State:
         return cls(store, geo, config["RELOAD_CHECK_SECONDS"], geocoder)
 
     @property
-    def engine(self) -> Engine:
-        """The served engine, the same one for the whole of a request (pinned on flask.g)."""
+    def catalog(self) -> Catalog:
+        """The served catalog, the same one for the whole of a request (pinned on flask.g)."""
         if not has_request_context():
             return self._current()
-        pinned = g.get("spro_engine")
+        pinned = g.get("spro_catalog")
         if pinned is None:
-            pinned = g.spro_engine = self._current()
+            pinned = g.spro_catalog = self._current()
         return pinned
 
-    def _current(self) -> Engine:
+    @property
+    def engine(self):
+        """The served catalog's engine (same pinning)."""
+        return self.catalog.engine
+
+    def _current(self) -> Catalog:
         now = time.monotonic()
         if now - self._checked >= self.check_seconds:
             self._checked = now
@@ -61,15 +66,15 @@ class State:
                 self.refresh()
             except Exception:  # a failed reload keeps serving the version in hand
                 logging.getLogger(__name__).exception("reload of the published version failed")
-        return self._engine
+        return self._catalog
 
     def refresh(self) -> bool:
         """Load the published version if it is not the one served; True when swapped."""
         version = self.store.published_version()
-        if version is None or version == self._engine.info.version:
+        if version is None or version == self._catalog.version:
             return False
         with self._lock:
-            if version != self._engine.info.version:
-                self._engine = Engine(self.store.load(version), self.geo)
+            if version != self._catalog.version:
+                self._catalog = Catalog(self.store.load(version), self.geo)
                 return True
         return False

@@ -121,8 +121,8 @@ def test_configurator_preview_follows_the_settings(live_server, page):
     page.goto(live_server.url + "/integrer")
     frame = page.locator("iframe.preview")
     before = frame.get_attribute("src")
-    page.check("#net-mission-locale")
-    page.check("#dep-15")
+    page.check("#network-mission-locale")
+    page.check("#department-15")
     page.wait_for_function(
         "() => document.querySelector('iframe.preview').getAttribute('src').includes('department=15')"
     )

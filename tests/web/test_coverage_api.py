@@ -11,7 +11,7 @@ from finder.domain import coverage
 from finder.domain.criteria import Criteria
 from finder.domain.geography import LYON
 from finder.present.coverage_export import to_csv, to_geojson
-from finder.web.coverage_api import OPENAPI_PATHS
+from finder.web import openapi
 
 
 def test_coverage_answers_every_commune(client, geo):
@@ -99,8 +99,8 @@ def test_bad_input_is_a_400_naming_the_field(client, qs, field):
     assert err["message"]
 
 
-def test_openapi_path_item_is_plain_json():
-    item = json.loads(json.dumps(OPENAPI_PATHS))["/api/v1/coverage"]["get"]
+def test_openapi_path_item_is_plain_json(engine):
+    item = json.loads(json.dumps(openapi.paths(engine.geo)))["/api/v1/coverage"]["get"]
     names = {p["name"] for p in item["parameters"]}
     assert {"age", "status", "qualification", "level", "network", "mode", "accessible", "max_km"} <= names
     assert "department" in names and "200" in item["responses"] and "400" in item["responses"]

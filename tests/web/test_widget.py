@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
 from finder.config import ConfigError, frame_ancestors
 from finder.errors import InvalidParameter
 from finder.service import widget
-from finder.service.query import Args
+from finder.service.params import Args
 from finder.storage import usage
 from tests.conftest import make_app
 
-DEPS = {"69": "Rhône", "15": "Cantal"}
-COMMUNES = {"69123": object(), "15014": object()}
+GEO = SimpleNamespace(departments={"69": "Rhône", "15": "Cantal"}, communes={"69123": object(), "15014": object()})
 
 
 def presets(**args):
-    return widget.parse(Args(args), COMMUNES, DEPS)
+    return widget.parse(Args(args), GEO)
 
 
 def test_presets_round_trip_to_url_parameters():
