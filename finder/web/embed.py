@@ -7,13 +7,12 @@ counted per host origin (finder.usage), anonymously.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from finder.domain import vocab
 from finder.errors import FinderError
-from finder.service import widget
-from finder.storage import usage
+from finder.service import usage, widget
 from finder.web import state
 from finder.web.pages import search_context
 
@@ -52,9 +51,7 @@ def widget_page():
 
 def _count_load() -> None:
     """A load is a request from another site's page (or declared by embed.js), not a search inside."""
-    origin = usage.partner_origin(request.referrer, request.args.get("partner"), request.host)
-    if origin is not None:
-        usage.record(current_app.config["DATABASE"], origin)
+    usage.count_load(state().store, request.referrer, request.args.get("partner"), request.host)
 
 
 @bp.get("/integrer")

@@ -19,7 +19,7 @@ from finder.present import coverage_map
 from finder.present.coverage_export import to_csv, to_geojson
 from finder.service import staff_query
 from finder.service.query import parse_code
-from finder.web import state
+from finder.web import downloads, state
 from finder.web.staff_format import register_filters
 
 bp = Blueprint("staff", __name__)
@@ -171,11 +171,7 @@ def _export(kind: str):
 
 
 def _download(body: str, mimetype: str, filename: str):
-    response = current_app.response_class(body.encode("utf-8"), mimetype=mimetype)
-    if mimetype.startswith("text/"):
-        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return downloads.download(body, filename, mimetype)
 
 
 # -- planning ----------------------------------------------------------------------
