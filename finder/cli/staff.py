@@ -1,44 +1,20 @@
 """Field-staff commands of ``spro-finder``: coverage, suggest, critical.
 
 Profile options are those of ``nearest``; ``--department`` restricts the communes analysed.
-Long tasks show a progress bar on standard error when it is a terminal.
+Long tasks show progress on standard error (finder.cli.progress.Bar).
 """
 
 from __future__ import annotations
 
 import sys
-import time
 
 from finder.cli.common import PROFILE_OPTIONS, add_profile_args, as_query, print_table
+from finder.cli.progress import Bar
 from finder.domain import coverage, planning
 from finder.present.coverage_export import to_csv, to_geojson
 from finder.service import query, staff_query
 
 STAFF_OPTIONS = (*PROFILE_OPTIONS, "department", "max_km")
-
-
-class Progress:
-    """A text progress bar on a stream, drawn at most every ``every`` seconds."""
-
-    def __init__(self, label: str, stream=None, enabled: bool | None = None, every: float = 0.1):
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.every = every
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        now = time.monotonic()
-        if done < total and now - self._last < self.every:
-            return
-        self._last = now
-        filled = 30 * done // total
-        bar = "#" * filled + "-" * (30 - filled)
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label} [{bar}] {100 * done // total:3d} % ({done}/{total}){end}")
-        self.stream.flush()
 
 
 def add_commands(sub, engine_of) -> None:
@@ -76,7 +52,7 @@ def cmd_coverage(args, engine) -> int:
     if args.format == "summary":
         _print_summary(cov, engine, mask)
         return 0
-    progress = Progress("Export des communes")
+    progress = Bar().stage("Export des communes")
     if args.format == "csv":
         text = to_csv(cov, engine.sites, mask, progress)
     else:
@@ -113,7 +89,7 @@ def _print_summary(cov, engine, mask) -> None:
                 _km(s.p90_km),
             )
         )
-    _table(rows)
+    print_table(rows)
     white = cov.uncovered(mask)
     print(f"\nZones blanches (au-delà de {cov.max_km:g} km) : {len(white)} communes")
     for i in white[:10]:
@@ -133,7 +109,7 @@ def cmd_suggest(args, engine) -> int:
     for n, st in enumerate(steps, 1):
         c = a.communes.items[st.commune]
         rows.append((str(n), f"{c.name} ({c.insee})", c.department, str(st.gained), str(st.communes_gained), _pct(st)))
-    _table(rows)
+    print_table(rows)
     if len(steps) < k:
         print("Plus aucune commune ne gagne de population : toute la population est couverte.")
     return 0
@@ -151,7 +127,7 @@ def cmd_critical(args, engine) -> int:
         rows.append(
             (str(n), site.name, commune.name if commune else site.commune, str(cr.population), str(cr.communes))
         )
-    _table(rows)
+    print_table(rows)
     return 0
 
 
@@ -161,7 +137,3 @@ def _pct(step) -> str:
 
 def _km(x) -> str:
     return "—" if x is None or x == float("inf") else f"{x:.1f}"
-
-
-def _table(rows) -> None:
-    print_table(rows)
