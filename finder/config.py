@@ -1,13 +1,25 @@
-"""Configuration: defaults, then an instance file, then SPRO_* environment variables.
+"""Configuration: one loader for the web app and every command.
 
-Checked at start-up: a bad value stops the app with a clear message.
+``load()``: defaults < ``<instance>/config.py`` < ``SPRO_*`` environment variables < overrides
+(a test's settings, a command's ``--database``), then ``check``. The instance folder is
+``SPRO_INSTANCE_PATH`` or ``instance/`` beside the code; the database defaults to
+``<instance>/spro.sqlite3``. Checked at start-up: a bad value stops with a clear message.
+Framework-free: Flask's ``from_pyfile`` and ``from_prefixed_env`` rules, reproduced.
 """
 
 from __future__ import annotations
 
+import errno
+import json
+import os
+import types
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "SPRO_"
+INSTANCE_FILE = "config.py"
+DATABASE_FILE = "spro.sqlite3"
 
 DEFAULTS = {
     "GEODATA_DIR": str(ROOT / "geodata"),
@@ -48,6 +60,61 @@ DEFAULTS = {
 
 class ConfigError(RuntimeError):
     pass
+
+
+def instance_path(explicit: Path | str | None = None) -> Path:
+    """The instance folder (config.py, the database, the secret key), absolute.
+
+    Given, else SPRO_INSTANCE_PATH, else ``instance/`` beside the code.
+    """
+    return Path(explicit or os.environ.get(ENV_PREFIX + "INSTANCE_PATH") or ROOT / "instance").absolute()
+
+
+def load(overrides: Mapping | None = None, instance: Path | str | None = None) -> dict:
+    """The checked settings: defaults < instance config.py < SPRO_* environment < ``overrides``."""
+    folder = instance_path(instance)
+    config = dict(DEFAULTS)
+    config.update(from_pyfile(folder / INSTANCE_FILE))
+    from_environ(config, os.environ)
+    config.update(overrides or {})
+    if not config.get("DATABASE"):
+        config["DATABASE"] = str(folder / DATABASE_FILE)
+    check(config)
+    return config
+
+
+def from_pyfile(path: Path) -> dict:
+    """The UPPERCASE names a Python settings file defines; {} when there is no such file."""
+    module = types.ModuleType("config")
+    module.__file__ = str(path)
+    try:
+        code = compile(path.read_bytes(), str(path), "exec")
+    except OSError as err:
+        if err.errno in (errno.ENOENT, errno.EISDIR, errno.ENOTDIR):
+            return {}
+        raise ConfigError(f"{path} : lecture impossible ({err.strerror}).") from err
+    exec(code, module.__dict__)  # the operator's own settings file, as Flask's from_pyfile does
+    return {key: value for key, value in vars(module).items() if key.isupper()}
+
+
+def from_environ(config: dict, environ: Mapping[str, str]) -> None:
+    """Apply SPRO_* variables: values JSON-decoded when they parse (``false``, ``20``), else strings.
+
+    ``SPRO_A__B=1`` sets ``config["A"]["B"]`` (nested dicts created as needed).
+    """
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX):
+            continue
+        raw = environ[name]
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError):
+            value = raw
+        *parents, key = name[len(ENV_PREFIX) :].split("__")
+        target = config
+        for part in parents:
+            target = target.setdefault(part, {})
+        target[key] = value
 
 
 def check(config: dict) -> None:

@@ -42,7 +42,10 @@ def as_args(ns: argparse.Namespace, endpoint: Endpoint) -> Args:
     return out
 
 
-def print_table(rows) -> None:
-    widths = [min(60, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
+def print_table(rows, max_width: int | None = 60) -> None:
+    """Rows of strings (the first one the header) as aligned columns, cut at ``max_width`` (None: never)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    if max_width is not None:
+        widths = [min(max_width, w) for w in widths]
     for r in rows:
         print("  ".join(c[:w].ljust(w) for c, w in zip(r, widths)).rstrip())

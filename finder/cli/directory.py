@@ -11,32 +11,13 @@ import os
 import sys
 from pathlib import Path
 
-from finder import config as config_mod
+from finder.cli.common import print_table
+from finder.cli.context import open_store, settings
 from finder.cli.progress import Bar
 from finder.directory import export, importer, versions
 from finder.domain import geography
 from finder.errors import InvalidParameter
-from finder.storage.store import Store
-from finder.storage.users import Users
-
-
-def load_config(args) -> dict:
-    """Defaults < instance/config.py < SPRO_* environment, as the web app reads them."""
-    from flask import Config
-
-    instance = Path(os.environ.get("SPRO_INSTANCE_PATH") or config_mod.ROOT / "instance")
-    cfg = Config(str(instance), dict(config_mod.DEFAULTS))
-    cfg.from_pyfile("config.py", silent=True)
-    cfg.from_prefixed_env("SPRO")
-    cfg["DATABASE"] = args.database or cfg.get("DATABASE") or str(instance / "spro.sqlite3")
-    config_mod.check(cfg)
-    return cfg
-
-
-def _store(cfg) -> Store:
-    store = Store(cfg["DATABASE"])
-    store.initialise(Path(cfg["DEMO_DIRECTORY"]))
-    return store
+from finder.service.accounts import Accounts
 
 
 def _author(args) -> str:
@@ -44,8 +25,8 @@ def _author(args) -> str:
 
 
 def cmd_import(args) -> int:
-    cfg = load_config(args)
-    store = _store(cfg)
+    cfg = settings(args)
+    store = open_store(cfg)
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -78,8 +59,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    cfg = load_config(args)
-    store = _store(cfg)
+    cfg = settings(args)
+    store = open_store(cfg)
     directory = store.load(args.version)
     count = export.write(directory, geography.load(Path(cfg["GEODATA_DIR"])), Path(args.file), args.separator)
     print(f"Version {directory.info.version} exportée : {count} lieux dans {args.file}.")
@@ -87,22 +68,22 @@ def cmd_export(args) -> int:
 
 
 def cmd_versions(args) -> int:
-    store = _store(load_config(args))
+    store = open_store(settings(args))
     rows = [("", "version", "créée le", "par", "source", "lieux", "structures")]
     for v in store.versions():
         mark = "*" if v["published"] else ""
         rows.append(
             (mark, str(v["id"]), v["created_at"], v["author"], v["source"], str(v["sites"]), str(v["structures"]))
         )
-    _table(rows)
+    print_table(rows, max_width=None)
     print("\n* version publiée. Dernières publications :")
-    for entry in versions.log(store, limit=args.log):
+    for entry in store.publish_log(limit=args.log):
         print(f"  {entry['at']} {entry['by']} ({entry['action']}) : {entry['summary']}")
     return 0
 
 
 def cmd_publish(args, action: str = "publish") -> int:
-    store = _store(load_config(args))
+    store = open_store(settings(args))
     change = versions.publish(store, args.version, _author(args), action=action)
     verb = "Retour à la version" if action == "rollback" else "Version publiée :"
     print(f"{verb} {args.version}. {change.summary()}")
@@ -114,28 +95,22 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_user_add(args) -> int:
-    cfg = load_config(args)
+    cfg = settings(args)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass("Mot de passe : ")
         if getpass.getpass("Confirmation : ") != password:
             raise InvalidParameter("Les deux saisies diffèrent.", field="password")
-    name = Users(_store(cfg)).add(args.username, password)
+    name = Accounts(open_store(cfg)).add(args.username, password)
     print(f"Compte « {name} » créé.")
     return 0
 
 
 def cmd_user_list(args) -> int:
-    for u in Users(_store(load_config(args))).list():
+    for u in Accounts(open_store(settings(args))).list():
         print(f"{u['username']}  créé le {u['created_at']}  dernière connexion : {u['last_login'] or 'jamais'}")
     return 0
-
-
-def _table(rows) -> None:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
 
 
 def register(sub) -> None:

@@ -2,8 +2,8 @@
 
 Commands: init (create the store with the demo directory), nearest (find sites from a
 commune or a position), info (the served dataset); field-staff commands coverage, suggest
-and critical live in cli_staff; directory management (import, export, versions, publish,
-rollback, user) in cli_directory.
+and critical live in cli.staff; directory management (import, export, versions, publish,
+rollback, user) in cli.directory. Every command reads the settings through cli.context.
 """
 
 from __future__ import annotations
@@ -12,46 +12,25 @@ import argparse
 import sys
 from pathlib import Path
 
-from finder import config as config_mod
+from finder import config
+from finder.cli import context
 from finder.cli import directory as cli_directory
 from finder.cli import staff as cli_staff
 from finder.cli.common import add_options, as_args, print_table
-from finder.domain import geography
-from finder.domain.engine import Engine
 from finder.errors import FinderError
 from finder.service import nearest, params
-from finder.service.catalog import Catalog
 from finder.storage.store import Store
 
 
-def _paths(args) -> tuple[Path, Path]:
-    import os
-
-    instance = Path(os.environ.get("SPRO_INSTANCE_PATH") or config_mod.ROOT / "instance")
-    db = Path(args.database or os.environ.get("SPRO_DATABASE") or instance / "spro.sqlite3")
-    return db, Path(config_mod.DEFAULTS["DEMO_DIRECTORY"])
-
-
 def cmd_init(args) -> int:
-    db, demo = _paths(args)
-    loaded = Store(db).initialise(demo)
-    print(f"Base {db} : " + ("annuaire de démonstration chargé." if loaded else "déjà initialisée."))
+    cfg = context.settings(args)
+    loaded = Store(cfg["DATABASE"]).initialise(Path(cfg["DEMO_DIRECTORY"]))
+    print(f"Base {cfg['DATABASE']} : " + ("annuaire de démonstration chargé." if loaded else "déjà initialisée."))
     return 0
 
 
-def _catalog(args) -> Catalog:
-    db, demo = _paths(args)
-    store = Store(db)
-    store.initialise(demo)
-    return Catalog(store.load(), geography.load())
-
-
-def _engine(args) -> Engine:
-    return _catalog(args).engine
-
-
 def cmd_nearest(args) -> int:
-    catalog = _catalog(args)
+    catalog = context.load_catalog(args)
     engine = catalog.engine
     found = nearest.answer(catalog, params.NEAREST.parse(as_args(args, params.NEAREST), catalog.geo))
     origin, results = found.origin, found.results()
@@ -77,8 +56,7 @@ def cmd_nearest(args) -> int:
 
 
 def cmd_info(args) -> int:
-    engine = _engine(args)
-    d = engine.dataset_json()
+    d = context.load_catalog(args).dataset_json()
     print(
         f"Version {d['version']} — {d['structures']} structures, {d['sites']} lieux"
         + (" (démonstration)" if d["demo"] else "")
@@ -88,14 +66,14 @@ def cmd_info(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="spro-finder", description="Lieux d'accueil du SPRO Auvergne-Rhône-Alpes")
-    p.add_argument("--database", help="fichier SQLite (défaut : instance/spro.sqlite3)")
+    p.add_argument("--database", help="fichier SQLite (défaut : DATABASE configuré, sinon instance/spro.sqlite3)")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="créer la base et charger l'annuaire de démonstration").set_defaults(func=cmd_init)
     sub.add_parser("info", help="version servie de l'annuaire").set_defaults(func=cmd_info)
     n = sub.add_parser("nearest", help="lieux d'accueil les plus proches")
     add_options(n, params.NEAREST)
     n.set_defaults(func=cmd_nearest)
-    cli_staff.add_commands(sub, _catalog)
+    cli_staff.add_commands(sub, context.load_catalog)
     cli_directory.register(sub)
     return p
 
@@ -106,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except FinderError as err:
         print(f"Erreur ({err.field or 'entrée'}) : {err.message}", file=sys.stderr)
+        return 2
+    except config.ConfigError as err:
+        print(f"Erreur (configuration) : {err}", file=sys.stderr)
         return 2
 
 

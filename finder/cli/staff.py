@@ -1,40 +1,16 @@
 """Field-staff commands of ``spro-finder``: coverage, suggest, critical.
 
 Profile options are those of ``nearest``; ``--department`` restricts the communes analysed.
-Long tasks show a progress bar on standard error when it is a terminal.
+Long tasks show progress on standard error (finder.cli.progress.Bar).
 """
 
 from __future__ import annotations
 
 import sys
-import time
 
 from finder.cli.common import add_options, as_args, print_table
+from finder.cli.progress import Bar
 from finder.service import coverage, params, planning
-
-
-class Progress:
-    """A text progress bar on a stream, drawn at most every ``every`` seconds."""
-
-    def __init__(self, label: str, stream=None, enabled: bool | None = None, every: float = 0.1):
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.every = every
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        now = time.monotonic()
-        if done < total and now - self._last < self.every:
-            return
-        self._last = now
-        filled = 30 * done // total
-        bar = "#" * filled + "-" * (30 - filled)
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label} [{bar}] {100 * done // total:3d} % ({done}/{total}){end}")
-        self.stream.flush()
 
 
 def add_commands(sub, catalog_of) -> None:
@@ -61,7 +37,7 @@ def cmd_coverage(args, catalog) -> int:
     if args.format == "summary":
         _print_summary(answer.coverage, catalog.engine, answer.mask)
         return 0
-    progress = Progress("Export des communes")
+    progress = Bar().stage("Export des communes")
     text = answer.csv(progress) if args.format == "csv" else answer.geojson(progress)
     _write(text, args.output)
     return 0
@@ -94,7 +70,7 @@ def _print_summary(cov, engine, mask) -> None:
                 _km(s.p90_km),
             )
         )
-    _table(rows)
+    print_table(rows)
     white = cov.uncovered(mask)
     print(f"\nZones blanches (au-delà de {cov.max_km:g} km) : {len(white)} communes")
     for i in white[:10]:
@@ -111,7 +87,7 @@ def cmd_suggest(args, catalog) -> int:
     for n, st in enumerate(answer.steps, 1):
         c = cov.analyser.communes.items[st.commune]
         rows.append((str(n), f"{c.name} ({c.insee})", c.department, str(st.gained), str(st.communes_gained), _pct(st)))
-    _table(rows)
+    print_table(rows)
     if len(answer.steps) < answer.k:
         print("Plus aucune commune ne gagne de population : toute la population est couverte.")
     return 0
@@ -128,7 +104,7 @@ def cmd_critical(args, catalog) -> int:
         rows.append(
             (str(n), site.name, commune.name if commune else site.commune, str(cr.population), str(cr.communes))
         )
-    _table(rows)
+    print_table(rows)
     return 0
 
 
@@ -138,7 +114,3 @@ def _pct(step) -> str:
 
 def _km(x) -> str:
     return "—" if x is None or x == float("inf") else f"{x:.1f}"
-
-
-def _table(rows) -> None:
-    print_table(rows)

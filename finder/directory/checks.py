@@ -83,8 +83,9 @@ def boolean(raw: str) -> bool | None:
 
 
 @lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Lower case, no accents, hyphens for spaces, apostrophes and underscores: how codes are compared."""
+def slug(text: str) -> str:
+    """The code-like form of a text: lower case, no accents, one hyphen for spaces, apostrophes and
+    underscores (« Mission locale » → ``mission-locale``). How codes and names are compared."""
     text = unicodedata.normalize("NFKD", text.strip().lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[\s_'’]+", "-", text)
@@ -92,14 +93,14 @@ def fold(text: str) -> str:
 
 def suggest(raw: str, allowed, labels: dict[str, str] | None = None) -> str | None:
     """The valid code closest to ``raw`` (by code, or by French label), or None."""
-    folded = fold(raw)
-    if folded in allowed:
-        return folded
-    by_label = {fold(label): code for code, label in (labels or {}).items()}
-    if folded in by_label:
-        return by_label[folded]
+    key = slug(raw)
+    if key in allowed:
+        return key
+    by_label = {slug(label): code for code, label in (labels or {}).items()}
+    if key in by_label:
+        return by_label[key]
     pool = list(allowed) + list(by_label)
-    close = difflib.get_close_matches(folded, pool, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, pool, n=1, cutoff=0.6)
     if not close:
         return None
     return by_label.get(close[0], close[0])

@@ -49,7 +49,7 @@ class Settings:
 
 
 @dataclass
-class Result:
+class ImportResult:
     report: Report
     directory: Directory | None = None  # the imported directory when valid
     version: int | None = None  # stored version (None: dry run or refused)
@@ -69,7 +69,7 @@ def run(
     publish: bool = False,
     demo: bool = False,
     progress: Progress | None = None,
-) -> Result:
+) -> ImportResult:
     result = check(data, store, geo, settings, progress)
     if result.directory is not None:
         result.diff = versions.diff(_published(store), result.directory)
@@ -81,7 +81,10 @@ def run(
         if publish:
             versions.publish(store, result.version, author, new=d)
             result.published = True
-    result.report_id = import_log.record(store, result.report, author, filename, dry_run, result.version)
+    errors, warnings = result.report.count()
+    result.report_id = import_log.record(
+        store, result.report.to_json(), errors, warnings, author, filename, dry_run, result.version
+    )
     return result
 
 
@@ -105,26 +108,28 @@ def _published(store: Store) -> Directory | None:
     return store.load() if store.published_version() is not None else None
 
 
-def check(data: bytes, store: Store, geo: Geography, settings: Settings, progress: Progress | None = None) -> Result:
+def check(
+    data: bytes, store: Store, geo: Geography, settings: Settings, progress: Progress | None = None
+) -> ImportResult:
     """Read, validate and geocode without storing anything but the geocoding cache."""
     try:
         table = read_table(data, settings.max_rows)
     except FileProblem as p:
         report = Report()
         report.error(p.line, None, "unreadable_file", p.message)
-        return Result(report)
+        return ImportResult(report)
     step = (lambda done, total: progress("Validation", done, total)) if progress else None
     drafts, report = validate_table(table, geo, Options(settings.today, settings.tolerance_m), step)
     if not report.ok:
         pending = sum(d.needs_geocoding for d in drafts)
         if pending:
             report.facts["geocoding_deferred"] = pending
-        return Result(report)
+        return ImportResult(report)
     geocode(drafts, geo, settings, store, report, progress)
     structures, sites = build(drafts)
     report.facts.update(sites=len(sites), structures=len(structures))
     info = DatasetInfo(version=0, demo=False, loaded_at=now_iso(), source="import")
-    return Result(report, Directory(info=info, structures=structures, sites=sites))
+    return ImportResult(report, Directory(info=info, structures=structures, sites=sites))
 
 
 def geocode(drafts: list[Draft], geo: Geography, settings: Settings, store: Store, report: Report, progress=None):
@@ -142,7 +147,7 @@ def geocode(drafts: list[Draft], geo: Geography, settings: Settings, store: Stor
             queries.values(),
             client,
             batch_geocode.Cache(store),
-            batch_geocode.RateLimiter(settings.ban_rate),
+            batch_geocode.Throttle(settings.ban_rate),
             progress=step,
             deadline=time.monotonic() + settings.ban_budget_seconds if settings.ban_budget_seconds else None,
         )

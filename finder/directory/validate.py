@@ -366,7 +366,7 @@ class RowParser:
                 site["postcode"],
             )
         name = self.raw("commune")
-        if name and checks.fold(name) != checks.fold(commune.name):
+        if name and checks.slug(name) != checks.slug(commune.name):
             self.warning(
                 "commune", "commune_name", f"Nom « {name} » différent de celui du code INSEE : {commune.name}.", name
             )

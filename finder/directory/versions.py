@@ -1,12 +1,11 @@
 """Directory versions: differences between two of them, publishing and rolling back with a summary.
 
 Publishing is the store's one-row switch; this module adds who, when and what changed
-(sites added, removed and changed) to the publish log.
+(sites added, removed and changed) to the publish log (read with ``Store.publish_log``).
 """
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass, field
 
 from finder.domain.model import Directory
@@ -93,10 +92,3 @@ def publish(
 
 def rollback(store: Store, version: int, author: str) -> Diff:
     return publish(store, version, author, action="rollback")
-
-
-def log(store: Store, limit: int = 100) -> list[dict]:
-    """The last publications, newest first."""
-    with closing(store.connect()) as con:
-        con.row_factory = lambda cur, row: dict(zip([c[0] for c in cur.description], row))
-        return con.execute("SELECT * FROM publish_log ORDER BY id DESC LIMIT ?", (limit,)).fetchall()

@@ -11,9 +11,6 @@ May import: every package but ``finder.cli``.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import Flask
 
 from finder import config as config_mod
@@ -23,22 +20,16 @@ ROOT = config_mod.ROOT
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app. Configuration: defaults < instance/config.py < SPRO_* env < test_config."""
+    """Build the app. Configuration (finder.config.load): defaults < instance/config.py < SPRO_* env < test_config."""
+    instance = config_mod.instance_path()
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=os.environ.get("SPRO_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=str(instance),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.config.from_mapping(config_mod.DEFAULTS)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("SPRO")
-    if test_config:
-        app.config.update(test_config)
-    if not app.config.get("DATABASE"):
-        app.config["DATABASE"] = str(Path(app.instance_path) / "spro.sqlite3")
-    config_mod.check(app.config)
+    app.config.update(config_mod.load(test_config, instance))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

@@ -7,11 +7,10 @@ are counted per host origin (finder.storage.usage), anonymously.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from finder.service import forms, params, widget
-from finder.storage import usage
+from finder.service import forms, params, usage, widget
 from finder.web import state
 from finder.web.pages import profile_args, search_context
 
@@ -41,9 +40,7 @@ def widget_page():
 
 def _count_load() -> None:
     """A load is a request from another site's page (or declared by embed.js), not a search inside."""
-    origin = usage.partner_origin(request.referrer, request.args.get("partner"), request.host)
-    if origin is not None:
-        usage.record(current_app.config["DATABASE"], origin)
+    usage.count_load(state().store, request.referrer, request.args.get("partner"), request.host)
 
 
 @bp.get("/integrer")

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, redirect, request, session, url_for
 
 from finder.errors import FinderError
-from finder.storage.users import Users
+from finder.service.accounts import Accounts
 from finder.web import state
 
 SECRET_FILE = "secret_key"
@@ -74,9 +74,10 @@ def load_or_create_secret(instance: Path) -> str:
     return key
 
 
-def users() -> Users:
+def accounts() -> Accounts:
+    """Staff accounts with the configured lockout."""
     cfg = current_app.config
-    return Users(state().store, int(cfg["LOGIN_MAX_FAILURES"]), float(cfg["LOGIN_LOCK_SECONDS"]))
+    return Accounts(state().store, int(cfg["LOGIN_MAX_FAILURES"]), float(cfg["LOGIN_LOCK_SECONDS"]))
 
 
 def csrf_token() -> str:
@@ -115,7 +116,7 @@ def log_out() -> None:
 def require_login():
     """before_request hook of staff blueprints: 302 to the login page for GET, 401 otherwise; then CSRF."""
     user = current_user()
-    if user is None or not users().exists(user):
+    if user is None or not accounts().exists(user):
         session.pop("user", None)
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))

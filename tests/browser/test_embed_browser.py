@@ -10,7 +10,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from finder.storage import usage
+from finder.storage import widget_loads
+from finder.storage.store import Store
 from tests.browser.conftest import axe_violations, new_context, serve
 from tests.live import serve as serve_wsgi
 
@@ -87,7 +88,7 @@ def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser, blocke
         assert page.locator("#after").is_visible()
 
         # Counted once, for the partner's origin; the search inside is not a new load
-        counted = {r["origin"]: r["count"] for r in usage.counts(app.config["DATABASE"])}
+        counted = {r["origin"]: r["count"] for r in widget_loads.counts(Store(app.config["DATABASE"]))}
         assert counted == {partner_url: 1}
         assert problems == [] and blocked == []
         context.close()

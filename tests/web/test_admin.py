@@ -8,9 +8,9 @@ import re
 import pytest
 
 from finder.directory import export
-from finder.storage import usage
+from finder.service.accounts import Accounts
+from finder.storage import widget_loads
 from finder.storage.store import Store
-from finder.storage.users import Users
 from tests.conftest import make_app
 from tests.import_helpers import demo_rows, geo, to_csv
 
@@ -20,7 +20,7 @@ PASSWORD = "un mot de passe solide"
 @pytest.fixture()
 def app(tmp_path):
     app = make_app(tmp_path, SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0)
-    Users(Store(app.config["DATABASE"])).add("alice", PASSWORD)
+    Accounts(Store(app.config["DATABASE"])).add("alice", PASSWORD)
     return app
 
 
@@ -117,7 +117,8 @@ def test_lockout_after_repeated_failures(client):
 def test_lockout_expires_and_success_resets(tmp_path):
     now = [1000.0]
     store = Store(tmp_path / "s.sqlite3")
-    users = Users(store, max_failures=3, lock_seconds=60, clock=lambda: now[0])
+    store.migrate()
+    users = Accounts(store, max_failures=3, lock_seconds=60, clock=lambda: now[0])
     users.add("bob", PASSWORD)
     for _ in range(3):
         assert not users.authenticate("bob", "mauvais", "10.0.0.1").ok
@@ -248,12 +249,12 @@ def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
 def test_dashboard_shows_widget_loads(app, staff):
     import datetime
 
-    db = app.config["DATABASE"]
+    db = Store(app.config["DATABASE"])
     for _ in range(7):
-        assert usage.record(db, "https://mairie.example", datetime.date(2026, 11, 20))
+        assert widget_loads.record(db, "https://mairie.example", datetime.date(2026, 11, 20))
     for _ in range(3):
-        assert usage.record(db, "https://mairie.example", datetime.date(2020, 1, 1))
+        assert widget_loads.record(db, "https://mairie.example", datetime.date(2020, 1, 1))
     page = staff.get("/admin/").text
     assert "Chargements du widget partenaire" in page and "https://mairie.example" in page
-    rows = usage.summary(db, today=datetime.date(2026, 11, 28))
+    rows = widget_loads.summary(db, today=datetime.date(2026, 11, 28))
     assert rows == [{"origin": "https://mairie.example", "recent": 7, "total": 10, "last_day": "2026-11-20"}]

@@ -9,8 +9,8 @@ import re
 import pytest
 
 from finder.directory import export
+from finder.service.accounts import Accounts
 from finder.storage.store import Store
-from finder.storage.users import Users
 from tests.conftest import make_app
 from tests.import_helpers import demo_rows, geo, to_csv
 
@@ -23,7 +23,7 @@ PASSWORD = "un mot de passe solide"
 def staff(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("xss"), SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0)
     store = Store(app.config["DATABASE"])
-    Users(store).add("alice", PASSWORD)
+    Accounts(store).add("alice", PASSWORD)
     d = store.load()
     structures = dict(d.structures)
     structures["str-0001"] = dataclasses.replace(structures["str-0001"], name=XSS)

@@ -9,9 +9,10 @@ import pytest
 
 from finder.config import ConfigError, frame_ancestors
 from finder.errors import InvalidParameter
-from finder.service import widget
+from finder.service import usage, widget
 from finder.service.params import Args
-from finder.storage import usage
+from finder.storage import widget_loads
+from finder.storage.store import Store
 from tests.conftest import make_app
 
 GEO = SimpleNamespace(departments={"69": "Rhône", "15": "Cantal"}, communes={"69123": object(), "15014": object()})
@@ -135,7 +136,7 @@ def test_loads_are_counted_per_partner_origin(tmp_path):
     c.get("/embed?partner=https://ml.example.org")  # no Referer: embed.js's declaration
     c.get("/embed?q=Lyon", headers={"Referer": "http://localhost/embed?commune=69123"})  # a search inside
     c.get("/embed")  # opened directly
-    rows = usage.counts(app.config["DATABASE"])
+    rows = widget_loads.counts(Store(app.config["DATABASE"]))
     today = dt.date.today().isoformat()
     assert {(r["origin"], r["count"]) for r in rows} == {
         ("https://www.lycee-exemple.fr", 2),
@@ -143,7 +144,7 @@ def test_loads_are_counted_per_partner_origin(tmp_path):
         ("inconnu", 1),
     }
     assert {r["day"] for r in rows} == {today}
-    assert usage.totals(app.config["DATABASE"])[0] == {
+    assert widget_loads.totals(Store(app.config["DATABASE"]))[0] == {
         "origin": "https://www.lycee-exemple.fr",
         "count": 2,
         "first_day": today,
@@ -172,12 +173,13 @@ def test_origin_of(url, origin):
 
 
 def test_counting_never_breaks_the_page(tmp_path):
-    assert usage.record(tmp_path / "missing-dir" / "x.sqlite3", "https://a.fr") is False
-    db = tmp_path / "u.sqlite3"
-    assert usage.counts(db) == []
+    assert widget_loads.record(Store(tmp_path / "missing-dir" / "x.sqlite3"), "https://a.fr") is False
+    store = Store(tmp_path / "u.sqlite3")
+    store.migrate()
+    assert widget_loads.counts(store) == []
     day = dt.date(2026, 1, 2)
-    assert usage.record(db, "https://a.fr", day) and usage.record(db, "https://a.fr", day)
-    assert usage.counts(db) == [{"origin": "https://a.fr", "day": "2026-01-02", "count": 2}]
+    assert widget_loads.record(store, "https://a.fr", day) and widget_loads.record(store, "https://a.fr", day)
+    assert widget_loads.counts(store) == [{"origin": "https://a.fr", "day": "2026-01-02", "count": 2}]
 
 
 # -- configurator -------------------------------------------------------------------------

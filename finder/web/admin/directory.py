@@ -15,16 +15,10 @@ from finder.errors import InvalidParameter
 from finder.storage import import_log
 from finder.web import security, state
 from finder.web.admin.views import bp
+from finder.web.downloads import download
 
 SHOWN_ISSUES = 500  # per severity on the page; the CSV has them all
 WEB_BAN_BUDGET_SECONDS = 20.0  # below gunicorn's worker timeout
-
-
-def download(data: bytes, filename: str, mimetype: str):
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _filename(name: str | None) -> str:
@@ -72,11 +66,12 @@ def import_upload():
     return redirect(url_for("admin.import_report", report_id=result.report_id), code=303)
 
 
-def _logged(report_id: int):
+def _logged(report_id: int) -> tuple[dict, report.Report]:
     found = import_log.get(state().store, report_id)
     if found is None:
         abort(404)
-    return found
+    meta, text = found
+    return meta, report.Report.from_json(text)
 
 
 @bp.get("/imports/<int:report_id>")
@@ -110,7 +105,7 @@ def versions_page():
         "admin/versions.html",
         versions=rows,
         published=st.store.published_version(),
-        log=versions.log(st.store, limit=50),
+        log=st.store.publish_log(limit=50),
     )
 
 

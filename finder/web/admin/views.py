@@ -1,5 +1,5 @@
 """Staff pages under /admin: login, dashboard; the directory and quality views live in
-admin_directory and admin_quality, on the same blueprint. Every page needs a login
+admin.directory and admin.quality, on the same blueprint. Every page needs a login
 (302 to the login page for GET, 401 otherwise) and every form carries a CSRF token.
 """
 
@@ -10,8 +10,8 @@ import datetime as dt
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from finder.directory import freshness, versions
-from finder.storage import import_log, usage
+from finder.directory import freshness
+from finder.storage import import_log, widget_loads
 from finder.web import security, state
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,7 +48,8 @@ def login():
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "")[:100]
-        outcome = security.users().authenticate(username, request.form.get("password", ""), request.remote_addr or "")
+        password = request.form.get("password", "")
+        outcome = security.accounts().authenticate(username, password, request.remote_addr or "")
         if outcome.ok:
             target = security.safe_next(request.args.get("next"))
             security.log_in(username.strip().lower())
@@ -77,7 +78,7 @@ def dashboard():
         stale=len(freshness.stale_sites(directory, today)),
         approximate=sum(s.position_source == "commune" for s in directory.sites),
         closed=sum(freshness.active_closure(s, today) is not None for s in directory.sites),
-        log=versions.log(st.store, limit=5),
+        log=st.store.publish_log(limit=5),
         imports=import_log.recent(st.store, limit=5),
-        widgets=usage.summary(current_app.config["DATABASE"], today),
+        widgets=widget_loads.summary(st.store, today),
     )
