@@ -91,6 +91,17 @@ class Engine:
             return None
         return any(k in territory for k in keys)
 
+    def competences(self, positions: list[int], keys: tuple[str, ...]) -> list[bool | None]:
+        """``in_territory`` of the sites at ``positions`` (one pass, for the hot path)."""
+        if not keys:
+            return [None] * len(positions)
+        territories = self._territories
+        out: list[bool | None] = []
+        for pos in positions:
+            territory = territories[pos]
+            out.append(None if territory is None else any(k in territory for k in keys))
+        return out
+
     def nearest(
         self, origin: Origin, criteria: Criteria = Criteria(), limit: int = 10, max_km: float | None = None
     ) -> list[Result]:

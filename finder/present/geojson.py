@@ -102,11 +102,10 @@ class Features:
             head += b',"%s":%s' % (key.encode(), dumps(value).encode())
         return head + b',"features":[' + b",".join(self.open[p] + b"}}" for p in positions) + b"]}"
 
-    def nearest(self, origin_json: dict, filters: dict, hits, in_territory) -> bytes:
-        """The nearest answer: ``hits`` (pos, distance_km) nearest first, ``in_territory(pos)``."""
+    def nearest(self, origin_json: dict, filters: dict, hits, flags) -> bytes:
+        """The nearest answer: ``hits`` (pos, distance_km) nearest first, ``flags`` their in_territory."""
         parts = []
-        for h in hits:
-            flag = in_territory(h.pos)
+        for h, flag in zip(hits, flags):
             tail = b"null" if flag is None else (b"true" if flag else b"false")
             parts.append(b'%s,"distance_km":%r,"in_territory":%s}}' % (self.open[h.pos], round(h.distance_km, 3), tail))
         head = b'{"type":"FeatureCollection","origin":%s,"filters":%s,"dataset":%s,"features":[' % (

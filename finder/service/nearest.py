@@ -45,10 +45,8 @@ class NearestAnswer:
 
     def body(self) -> bytes:
         """The GeoJSON answer as UTF-8 bytes, joined from pre-encoded features."""
-        engine = self.catalog.engine
-        return self.catalog.features.nearest(
-            self.origin.as_json(), self.filters_json(), self.hits, lambda pos: engine.in_territory(pos, self.keys)
-        )
+        flags = self.catalog.engine.competences([h.pos for h in self.hits], self.keys)
+        return self.catalog.features.nearest(self.origin.as_json(), self.filters_json(), self.hits, flags)
 
 
 def search(

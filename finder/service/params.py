@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
-from finder.domain import filters, vocab
+from finder.domain import filters, geodesy, vocab
 from finder.domain.criteria import Criteria
 from finder.domain.geocode import MAX_QUERY
 from finder.errors import FinderError, InvalidParameter, MissingParameter
@@ -46,6 +46,16 @@ def fr_number(x: float) -> str:
 
 # -- kinds: parser, schema and string form of a value ----------------------------------------
 Choices = Callable[[object], Sequence[tuple[str, str]]]  # geo -> [(code, label)]
+_ALLOWED: dict = {}
+
+
+def allowed_codes(choices: Choices, context) -> frozenset[str]:
+    """The codes of a choice list for one context (the geography), computed once per pair."""
+    key = (id(choices), id(context))
+    hit = _ALLOWED.get(key)
+    if hit is None or hit[0] is not context:
+        hit = _ALLOWED[key] = (context, frozenset(c for c, _ in choices(context)))
+    return hit[1]
 
 
 class Kind:
@@ -146,7 +156,7 @@ class Code(Kind):
     integer: bool = False
 
     def parse(self, raw, name, geo):
-        allowed = [c for c, _ in self.choices(geo)]
+        allowed = allowed_codes(self.choices, geo)
         if raw not in allowed:
             raise InvalidParameter(
                 f"Valeur inconnue pour « {name} » : « {raw} ».",
@@ -172,7 +182,7 @@ class Codes(Kind):
     repeatable = True
 
     def parse_all(self, raws: list[str], name: str, geo):
-        allowed = {c for c, _ in self.choices(geo)}
+        allowed = allowed_codes(self.choices, geo)
         codes = []
         for raw in raws:
             for code in (x.strip() for x in raw.split(",")):
@@ -278,6 +288,17 @@ class Field:
 
 
 # -- parameters -------------------------------------------------------------------------------
+_REQUIRED = object()  # marks a parameter without a value when absent (it must be given)
+
+
+def _required(p: Param) -> bool:
+    try:
+        p.absent_value()
+    except FinderError:
+        return True
+    return False
+
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -308,6 +329,10 @@ class Param:
         if raw == "":
             return self.kind.empty(self.name)
         return self.kind.parse(raw, self.name, geo)
+
+    def absent_value(self):
+        """The value when the parameter is not given (a required one raises its French message)."""
+        return self.kind.absent(self.name)
 
     def form_field(self, form: str) -> Field | None:
         return self.fields.get(form)
@@ -479,23 +504,25 @@ def declared(param: Param, site_filter=None):
     A permanent filter is one ``register(...)`` line in finder.domain.filters and one ``Param``
     in ``PROFILE`` above; this does the same at run time and undoes it.
     """
+    global _GENERATION
     with filters.registered(site_filter) if site_filter is not None else nullcontext():
         PROFILE.append(param)
+        _GENERATION += 1
         try:
             yield param
         finally:
             PROFILE.remove(param)
+            _GENERATION += 1
+
+
+_GENERATION = 0  # bumped when PROFILE changes: endpoints recompute their parameter lists
 
 
 def _lat_range(geo):
-    from finder.domain import geodesy
-
     return getattr(geo, "lat_range", geodesy.LAT_RANGE)
 
 
 def _lon_range(geo):
-    from finder.domain import geodesy
-
     return getattr(geo, "lon_range", geodesy.LON_RANGE)
 
 
@@ -608,6 +635,9 @@ YEAR = Param("annee", Year(), "Année", "Année du bilan (la dernière par défa
 TABLE = Param("tableau", Code(lambda ctx: BILAN_TABLES), "Tableau", "Tableau exporté (CSV).")
 
 
+_PLANS: dict = {}  # endpoint name -> (generation, endpoint, (params, criteria params))
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """The parameters one answer accepts. ``groups`` may hold lists (``PROFILE``) read at parse time."""
@@ -619,17 +649,38 @@ class Endpoint:
 
     @property
     def params(self) -> list[Param]:
+        return self._plan()[0]
+
+    @property
+    def criteria_params(self) -> list[Param]:
+        """The parameters that set a ``Criteria`` value."""
+        return self._plan()[1]
+
+    def _plan(self) -> tuple[list[Param], list[Param], list]:
+        cached = _PLANS.get(self.name)
+        if cached is not None and cached[0] == _GENERATION and cached[1] is self:
+            return cached[2]
         out: dict[str, Param] = {}
         for g in self.groups:
             for p in g if isinstance(g, list) else [g]:
                 if out.setdefault(p.name, p) is not p:
                     raise ValueError(f"{self.name}: two parameters named {p.name!r}")
-        return list(out.values())
+        plan = (
+            list(out.values()),
+            [p for p in out.values() if p.criterion],
+            [p.absent_value() if not _required(p) else _REQUIRED for p in out.values()],
+        )
+        _PLANS[self.name] = (_GENERATION, self, plan)
+        return plan
 
     def parse(self, args, geo, errors: dict | None = None) -> Parsed:
         """Parsed values by name; a FinderError on the first bad one, or collected in ``errors``."""
         values = {}
-        for p in self.params:
+        params, _, absent = self._plan()
+        for p, when_absent in zip(params, absent):
+            if when_absent is not _REQUIRED and p.name not in args:  # most parameters are not given
+                values[p.name] = when_absent
+                continue
             try:
                 values[p.name] = p.parse(args, geo, self.blank_is_absent)
             except FinderError as err:
@@ -658,7 +709,7 @@ class Parsed(dict):
     @property
     def criteria(self) -> Criteria:
         kwargs = {}
-        for p in self.endpoint.params:
+        for p in self.endpoint.criteria_params:
             value = self.get(p.name)
             if p.criterion and value is not None:
                 kwargs[p.criterion] = p.to_criterion(value) if p.to_criterion else value

@@ -199,9 +199,10 @@ class HttpPolicy:
                 nonce = g.get("csp_nonce")
                 headers["Content-Security-Policy"] = f"{head} 'nonce-{nonce}'{tail}" if nonce else head + tail
         if (
-            response.mimetype in JSON_TYPES
-            and response.status_code == 200
+            response.status_code == 200
+            and response.mimetype in JSON_TYPES
             and not (response.direct_passthrough or response.is_streamed)
+            and (response.content_length or 0) >= self.min_bytes
         ):
             body, extra = self.encode(response.get_data(), request.headers.get("Accept-Encoding"), headers.get("ETag"))
             if GZIPPED in extra:
