@@ -28,15 +28,17 @@ def cmd_import(args) -> int:
     cfg = settings(args)
     store = open_store(cfg)
     path = Path(args.file)
+    limits = importer.Settings.from_config(cfg)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_bytes + 1)  # one byte more than allowed: refused, with its report
     except OSError as err:
         raise InvalidParameter(f"Fichier illisible : {path} ({err.strerror}).", field="file") from None
     result = importer.run(
         data,
         store,
         geography.load(Path(cfg["GEODATA_DIR"])),
-        importer.Settings.from_config(cfg),
+        limits,
         author=_author(args),
         filename=path.name,
         dry_run=args.dry_run,
