@@ -30,7 +30,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from finder import __version__
 from finder.present.geojson import dumps
-from finder.web.ratelimit import RateLimiter, retry_after
+from finder.web.ratelimit import RateLimiter, client_key, retry_after
 
 API_PREFIX = "/api/"
 EMBED_PREFIX = "/embed"
@@ -145,7 +145,7 @@ class HttpPolicy:
         address = address or "-"
         if address in self.exempt:
             return 0.0
-        return self.limiter.hit(address)
+        return self.limiter.hit(client_key(address))
 
     def gzip(self, accept_encoding: str | None) -> bool:
         """Whether to gzip a large enough JSON answer for this ``Accept-Encoding`` (memoised)."""
