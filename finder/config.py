@@ -42,7 +42,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,  # set SPRO_SESSION_COOKIE_SECURE=false to log in over plain HTTP locally
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # absolute: a session ends this long after login
+    "SESSION_REFRESH_EACH_REQUEST": False,  # the cookie expires with the session, not 8 h after the last use
     # Partner integration: public API v1 and the embeddable widget
     "RATELIMIT_ENABLED": True,  # token bucket per client address on /api/
     "RATELIMIT_PER_MINUTE": 120,  # sustained requests per minute a client may make

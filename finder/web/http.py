@@ -193,7 +193,7 @@ class HttpPolicy:
         else:
             embed = path == EMBED_PREFIX or path.startswith(EMBED_PREFIX + "/")
             for key, value in self.embed_headers if embed else self.page_headers:
-                headers[key] = value
+                headers.setdefault(key, value)  # staff pages set stricter ones of their own (DENY, same-origin)
             if "Content-Security-Policy" not in headers:  # staff pages set a stricter one of their own
                 head, tail = self.embed_csp if embed else self.page_csp
                 nonce = g.get("csp_nonce")

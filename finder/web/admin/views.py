@@ -49,10 +49,10 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")
-        outcome = security.accounts().authenticate(username, password, request.remote_addr or "")
+        outcome = security.accounts().authenticate(username, password, security.client())
         if outcome.ok:
             target = security.safe_next(request.args.get("next"))
-            security.log_in(username.strip().lower())
+            security.log_in(username.strip().lower(), outcome.generation)
             return redirect(target)
         error, status = outcome.message, (429 if outcome.locked_seconds else 401)
     return render_template("admin/login.html", error=error, username=username), status
