@@ -50,6 +50,12 @@ DEFAULTS = {
     "RATELIMIT_BURST": 240,  # requests a client may make at once before being slowed down
     "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 20 bytes each)
     "RATELIMIT_EXEMPT": "127.0.0.1 ::1",  # addresses never limited (local checks); "" to limit everyone
+    # Costly pages (coverage maps and exports, planning, bilan): their own budget and a bound on concurrency
+    "HEAVY_PAGES_PER_MINUTE": 12,  # sustained per client
+    "HEAVY_PAGES_BURST": 20,
+    "HEAVY_PAGES_CONCURRENCY": max(1, (os.cpu_count() or 2) // 2),  # computed at once, whole server
+    "EXPORT_CACHE_SIZE": 8,  # coverage exports kept per worker (per directory version and profile)
+    "HSTS_MAX_AGE": 31_536_000,  # Strict-Transport-Security on HTTPS answers (seconds; 0 = none)
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app: client address from X-Forwarded-For
     "EMBED_FRAME_ANCESTORS": "*",  # who may frame /embed: "*" or space-separated origins
     "CACHE_MAX_AGE": 300,  # seconds; Cache-Control of cacheable API answers (then ETag revalidation)
@@ -161,6 +167,11 @@ def check_partner(config: dict) -> None:
         ("RATELIMIT_PER_MINUTE", 1),
         ("RATELIMIT_BURST", 1),
         ("RATELIMIT_SLOTS", 1),
+        ("HEAVY_PAGES_PER_MINUTE", 1),
+        ("HEAVY_PAGES_BURST", 1),
+        ("HEAVY_PAGES_CONCURRENCY", 1),
+        ("EXPORT_CACHE_SIZE", 0),
+        ("HSTS_MAX_AGE", 0),
         ("TRUSTED_PROXIES", 0),
         ("CACHE_MAX_AGE", 0),
         ("COMPRESS_MIN_BYTES", 0),
