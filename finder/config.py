@@ -58,6 +58,9 @@ DEFAULTS = {
     "HSTS_MAX_AGE": 31_536_000,  # Strict-Transport-Security on HTTPS answers (seconds; 0 = none)
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app: client address from X-Forwarded-For
     "EMBED_FRAME_ANCESTORS": "*",  # who may frame /embed: "*" or space-separated origins
+    "WIDGET_COUNT_PER_MINUTE": 1,  # widget loads counted per client: sustained…
+    "WIDGET_COUNT_BURST": 60,  # …and at once (the widget is shown all the same)
+    "WIDGET_NEW_ORIGINS_PER_DAY": 50,  # origins never seen before that a day may add to the counts
     "CACHE_MAX_AGE": 300,  # seconds; Cache-Control of cacheable API answers (then ETag revalidation)
     "COMPRESS_MIN_BYTES": 2048,  # gzip JSON answers from this size when the client accepts it
     "COMPRESS_LEVEL": 6,
@@ -172,6 +175,9 @@ def check_partner(config: dict) -> None:
         ("HEAVY_PAGES_CONCURRENCY", 1),
         ("EXPORT_CACHE_SIZE", 0),
         ("HSTS_MAX_AGE", 0),
+        ("WIDGET_COUNT_PER_MINUTE", 1),
+        ("WIDGET_COUNT_BURST", 1),
+        ("WIDGET_NEW_ORIGINS_PER_DAY", 0),
         ("TRUSTED_PROXIES", 0),
         ("CACHE_MAX_AGE", 0),
         ("COMPRESS_MIN_BYTES", 0),

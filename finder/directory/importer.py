@@ -90,6 +90,13 @@ def run(
     return result
 
 
+def refuse(store: Store, message: str, author: str, filename: str, dry_run: bool = False) -> int:
+    """Keep, like any other attempt, a file refused before it could be read (too large to receive)."""
+    report = Report()
+    report.error(0, None, "unreadable_file", message)
+    return import_log.record(store, report.to_json(), 1, 0, author, filename, dry_run, None)
+
+
 REMOVAL_WARNING_SHARE = 0.10
 
 
