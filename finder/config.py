@@ -48,7 +48,7 @@ DEFAULTS = {
     "RATELIMIT_ENABLED": True,  # token bucket per client address on /api/
     "RATELIMIT_PER_MINUTE": 120,  # sustained requests per minute a client may make
     "RATELIMIT_BURST": 240,  # requests a client may make at once before being slowed down
-    "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 20 bytes each)
+    "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 24 bytes each; 4-way sets)
     "RATELIMIT_EXEMPT": "127.0.0.1 ::1",  # addresses never limited (local checks); "" to limit everyone
     # Costly pages (coverage maps and exports, planning, bilan): their own budget and a bound on concurrency
     "HEAVY_PAGES_PER_MINUTE": 12,  # sustained per client
