@@ -30,12 +30,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from finder.errors import InvalidParameter, NotFound
-from finder.service.passwords import MIN_LENGTH, weakness
+from finder.service.passwords import weakness
 from finder.storage import accounts as rows
 from finder.storage.store import Store, now_iso
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
-MIN_PASSWORD = MIN_LENGTH
 IP_FACTOR = 4  # a client may fail this many times more than one account before it is locked
 DEFAULT_HASHER = PasswordHasher()
 _DUMMIES: dict = {}  # a dummy hash per hasher's parameters, made once per process
