@@ -42,15 +42,25 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": True,  # set SPRO_SESSION_COOKIE_SECURE=false to log in over plain HTTP locally
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,  # absolute: a session ends this long after login
+    "SESSION_REFRESH_EACH_REQUEST": False,  # the cookie expires with the session, not 8 h after the last use
     # Partner integration: public API v1 and the embeddable widget
     "RATELIMIT_ENABLED": True,  # token bucket per client address on /api/
     "RATELIMIT_PER_MINUTE": 120,  # sustained requests per minute a client may make
     "RATELIMIT_BURST": 240,  # requests a client may make at once before being slowed down
-    "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 20 bytes each)
+    "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 24 bytes each; 4-way sets)
     "RATELIMIT_EXEMPT": "127.0.0.1 ::1",  # addresses never limited (local checks); "" to limit everyone
+    # Costly pages (coverage maps and exports, planning, bilan): their own budget and a bound on concurrency
+    "HEAVY_PAGES_PER_MINUTE": 12,  # sustained per client
+    "HEAVY_PAGES_BURST": 20,
+    "HEAVY_PAGES_CONCURRENCY": max(1, (os.cpu_count() or 2) // 2),  # computed at once, whole server
+    "EXPORT_CACHE_SIZE": 8,  # coverage exports kept per worker (per directory version and profile)
+    "HSTS_MAX_AGE": 31_536_000,  # Strict-Transport-Security on HTTPS answers (seconds; 0 = none)
     "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app: client address from X-Forwarded-For
     "EMBED_FRAME_ANCESTORS": "*",  # who may frame /embed: "*" or space-separated origins
+    "WIDGET_COUNT_PER_MINUTE": 1,  # widget loads counted per client: sustained…
+    "WIDGET_COUNT_BURST": 60,  # …and at once (the widget is shown all the same)
+    "WIDGET_NEW_ORIGINS_PER_DAY": 50,  # origins never seen before that a day may add to the counts
     "CACHE_MAX_AGE": 300,  # seconds; Cache-Control of cacheable API answers (then ETag revalidation)
     "COMPRESS_MIN_BYTES": 2048,  # gzip JSON answers from this size when the client accepts it
     "COMPRESS_LEVEL": 6,
@@ -160,6 +170,14 @@ def check_partner(config: dict) -> None:
         ("RATELIMIT_PER_MINUTE", 1),
         ("RATELIMIT_BURST", 1),
         ("RATELIMIT_SLOTS", 1),
+        ("HEAVY_PAGES_PER_MINUTE", 1),
+        ("HEAVY_PAGES_BURST", 1),
+        ("HEAVY_PAGES_CONCURRENCY", 1),
+        ("EXPORT_CACHE_SIZE", 0),
+        ("HSTS_MAX_AGE", 0),
+        ("WIDGET_COUNT_PER_MINUTE", 1),
+        ("WIDGET_COUNT_BURST", 1),
+        ("WIDGET_NEW_ORIGINS_PER_DAY", 0),
         ("TRUSTED_PROXIES", 0),
         ("CACHE_MAX_AGE", 0),
         ("COMPRESS_MIN_BYTES", 0),

@@ -28,15 +28,17 @@ def cmd_import(args) -> int:
     cfg = settings(args)
     store = open_store(cfg)
     path = Path(args.file)
+    limits = importer.Settings.from_config(cfg)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(limits.max_bytes + 1)  # one byte more than allowed: refused, with its report
     except OSError as err:
         raise InvalidParameter(f"Fichier illisible : {path} ({err.strerror}).", field="file") from None
     result = importer.run(
         data,
         store,
         geography.load(Path(cfg["GEODATA_DIR"])),
-        importer.Settings.from_config(cfg),
+        limits,
         author=_author(args),
         filename=path.name,
         dry_run=args.dry_run,
@@ -94,22 +96,43 @@ def cmd_rollback(args) -> int:
     return cmd_publish(args, action="rollback")
 
 
+def _password(args) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Mot de passe : ")
+    if getpass.getpass("Confirmation : ") != password:
+        raise InvalidParameter("Les deux saisies diffèrent.", field="password")
+    return password
+
+
 def cmd_user_add(args) -> int:
     cfg = settings(args)
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("Mot de passe : ")
-        if getpass.getpass("Confirmation : ") != password:
-            raise InvalidParameter("Les deux saisies diffèrent.", field="password")
-    name = Accounts(open_store(cfg)).add(args.username, password)
+    name = Accounts(open_store(cfg)).add(args.username, _password(args))
     print(f"Compte « {name} » créé.")
+    return 0
+
+
+def cmd_user_reset_password(args) -> int:
+    cfg = settings(args)
+    name = Accounts(open_store(cfg)).reset_password(args.username, _password(args))
+    print(f"Mot de passe de « {name} » changé ; ses sessions ouvertes sont closes.")
+    return 0
+
+
+def cmd_user_disable(args, disabled: bool = True) -> int:
+    name = Accounts(open_store(settings(args))).disable(args.username, disabled)
+    print(
+        f"Compte « {name} » désactivé ; ses sessions ouvertes sont closes."
+        if disabled
+        else f"Compte « {name} » réactivé."
+    )
     return 0
 
 
 def cmd_user_list(args) -> int:
     for u in Accounts(open_store(settings(args))).list():
-        print(f"{u['username']}  créé le {u['created_at']}  dernière connexion : {u['last_login'] or 'jamais'}")
+        state = "  (désactivé)" if u["disabled"] else ""
+        print(f"{u['username']}  créé le {u['created_at']}  dernière connexion : {u['last_login'] or 'jamais'}{state}")
     return 0
 
 
@@ -139,8 +162,18 @@ def register(sub) -> None:
         p.add_argument("--author")
         p.set_defaults(func=func)
     u = sub.add_parser("user", help="comptes du personnel (accès /admin)").add_subparsers(dest="user", required=True)
-    a = u.add_parser("add", help="créer un compte")
-    a.add_argument("username")
-    a.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
-    a.set_defaults(func=cmd_user_add)
+    for name, func, text in (
+        ("add", cmd_user_add, "créer un compte"),
+        ("reset-password", cmd_user_reset_password, "changer le mot de passe d'un compte (ferme ses sessions)"),
+    ):
+        a = u.add_parser(name, help=text)
+        a.add_argument("username")
+        a.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
+        a.set_defaults(func=func)
+    d = u.add_parser("disable", help="désactiver un compte (ferme ses sessions)")
+    d.add_argument("username")
+    d.set_defaults(func=cmd_user_disable)
+    e = u.add_parser("enable", help="réactiver un compte désactivé")
+    e.add_argument("username")
+    e.set_defaults(func=lambda args: cmd_user_disable(args, disabled=False))
     u.add_parser("list", help="lister les comptes").set_defaults(func=cmd_user_list)

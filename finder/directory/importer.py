@@ -30,6 +30,7 @@ class Settings:
     today: dt.date = field(default_factory=dt.date.today)
     tolerance_m: float = 500.0
     max_rows: int = 100_000
+    max_bytes: int | None = None  # the file's size (IMPORT_MAX_MB); None: no limit
     ban_url: str | None = None
     ban_timeout: float = 2.0
     ban_rate: float = 20.0
@@ -41,6 +42,7 @@ class Settings:
         return cls(
             tolerance_m=float(config.get("IMPORT_COMMUNE_TOLERANCE_M", 500)),
             max_rows=int(config.get("IMPORT_MAX_ROWS", 100_000)),
+            max_bytes=int(float(config.get("IMPORT_MAX_MB", 50)) * 1024 * 1024),
             ban_url=config.get("BAN_URL") or None,
             ban_timeout=float(config.get("BAN_TIMEOUT", 2.0)),
             ban_rate=float(config.get("BAN_RATE_PER_SECOND", 20)),
@@ -88,6 +90,13 @@ def run(
     return result
 
 
+def refuse(store: Store, message: str, author: str, filename: str, dry_run: bool = False) -> int:
+    """Keep, like any other attempt, a file refused before it could be read (too large to receive)."""
+    report = Report()
+    report.error(0, None, "unreadable_file", message)
+    return import_log.record(store, report.to_json(), 1, 0, author, filename, dry_run, None)
+
+
 REMOVAL_WARNING_SHARE = 0.10
 
 
@@ -113,7 +122,7 @@ def check(
 ) -> ImportResult:
     """Read, validate and geocode without storing anything but the geocoding cache."""
     try:
-        table = read_table(data, settings.max_rows)
+        table = read_table(data, settings.max_rows, settings.max_bytes)
     except FileProblem as p:
         report = Report()
         report.error(p.line, None, "unreadable_file", p.message)

@@ -53,6 +53,12 @@ TABLES: dict[str, str] = {
         created_at TEXT NOT NULL,
         last_login TEXT
     """,
+    # Per account: its session generation (a session carries the one it was opened with) and state.
+    "user_access": """
+        username TEXT PRIMARY KEY REFERENCES users(username),
+        generation INTEGER NOT NULL DEFAULT 0,
+        disabled INTEGER NOT NULL DEFAULT 0
+    """,
     "login_throttle": """
         key TEXT PRIMARY KEY,
         failures INTEGER NOT NULL,

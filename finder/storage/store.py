@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from finder.domain.model import DatasetInfo, Directory, Site, Structure
-from finder.errors import StoreError
+from finder.errors import NotFound, StoreError
 from finder.storage.sqlite import SQLiteDatabase
 
 
@@ -149,7 +149,7 @@ class Store:
                 version = row[0]
             meta = con.execute("SELECT created_at, demo, source FROM versions WHERE id=?", (version,)).fetchone()
             if not meta:
-                raise StoreError(f"La version {version} n'existe pas.", field="version")
+                raise NotFound(f"La version {version} n'existe pas.", field="version")
             structures = {
                 sid: Structure.from_dict(json.loads(data))
                 for sid, data in con.execute("SELECT id, data FROM structures WHERE version=? ORDER BY id", (version,))

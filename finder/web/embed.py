@@ -2,19 +2,32 @@
 
 The widget is the citizen search made compact for an iframe: server-rendered (it works
 without JavaScript), cookie-less, preset by URL parameters (finder.service.widget). Loads
-are counted per host origin (finder.storage.usage), anonymously.
+are counted per host origin (finder.service.usage), anonymously; a client's loads are
+counted within a budget of its own (WIDGET_COUNT_PER_MINUTE, WIDGET_COUNT_BURST, in a
+shared table like the rate limit's) and a day admits WIDGET_NEW_ORIGINS_PER_DAY new origins.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from finder.service import forms, params, usage, widget
 from finder.web import state
 from finder.web.pages import profile_args, search_context
+from finder.web.ratelimit import RateLimiter, client_key
 
 bp = Blueprint("embed", __name__)
+COUNTER = "spro_widget_counter"
+
+
+@bp.record_once
+def _counter(setup) -> None:
+    """The per-client budget of counted loads, created with the app (before the fork: shared by workers)."""
+    cfg = setup.app.config
+    setup.app.extensions[COUNTER] = RateLimiter(
+        cfg["WIDGET_COUNT_PER_MINUTE"], cfg["WIDGET_COUNT_BURST"], cfg["RATELIMIT_SLOTS"]
+    )
 
 
 @bp.get("/embed")
@@ -40,7 +53,15 @@ def widget_page():
 
 def _count_load() -> None:
     """A load is a request from another site's page (or declared by embed.js), not a search inside."""
-    usage.count_load(state().store, request.referrer, request.args.get("partner"), request.host)
+    counter = current_app.extensions[COUNTER]
+    usage.count_load(
+        state().store,
+        request.referrer,
+        request.args.get("partner"),
+        request.host,
+        max_new_origins=current_app.config["WIDGET_NEW_ORIGINS_PER_DAY"],
+        allowed=lambda: counter.hit(client_key(request.remote_addr or "-")) == 0.0,
+    )
 
 
 @bp.get("/integrer")

@@ -54,6 +54,7 @@ class NearestFastPath:
         except FinderError:
             return self.wsgi_app(environ, start_response)  # one implementation of error answers
         body, extra = self.policy.encode(body, environ.get("HTTP_ACCEPT_ENCODING"))
-        headers = [*self.headers, *extra, ("Content-Length", str(len(body)))]
+        secure = self.policy.secure_headers(environ.get("wsgi.url_scheme"))
+        headers = [*self.headers, *secure, *extra, ("Content-Length", str(len(body)))]
         start_response("200 OK", headers)
         return [body]

@@ -4,6 +4,12 @@
   by other sites (``frame-ancestors 'self'``) except the widget under ``/embed``, which any
   origin may frame by default, or only the configured ones;
 - CORS open for GET on ``/api/``, and per-client rate limiting there (429 + Retry-After);
+- the costly pages (coverage maps and exports, planning, bilan: ``HEAVY_PREFIXES``): their
+  own, lower per-client budget (HEAVY_PAGES_PER_MINUTE, HEAVY_PAGES_BURST), and at most
+  HEAVY_PAGES_CONCURRENCY of them computed at once in the whole server (finder.web.slots):
+  over the bound, a French 503 page with Retry-After, so citizen search keeps its workers;
+- HSTS on every answer to an HTTPS request (behind TRUSTED_PROXIES too: the scheme then
+  comes from X-Forwarded-Proto);
 - ETag / Cache-Control and 304 on revalidation for views decorated with ``cacheable``;
 - gzip of large JSON answers when the client accepts it.
 
@@ -24,15 +30,19 @@ import time
 import zlib
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, render_template, request
 from werkzeug.http import quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from finder import __version__
 from finder.present.geojson import dumps
-from finder.web.ratelimit import RateLimiter, retry_after
+from finder.web.ratelimit import RateLimiter, client_key, retry_after
+from finder.web.slots import Slots
 
 API_PREFIX = "/api/"
+HEAVY_PREFIXES = ("/couverture", "/bilan")  # computed per profile: hundreds of milliseconds each
+BUSY_RETRY_SECONDS = 5
+HEAVY_SLOT = "spro_heavy_slot"  # flask.g: the slot this request holds
 EMBED_PREFIX = "/embed"
 GEOJSON = "application/geo+json"
 JSON_TYPES = frozenset({"application/json", GEOJSON})
@@ -46,6 +56,11 @@ RATE_LIMITED = {
         "field": None,
         "message": "Trop de requêtes depuis votre adresse : réessayez dans quelques instants.",
     }
+}
+MESSAGES = {
+    429: "Trop de requêtes depuis votre adresse pour les cartes et bilans : réessayez dans {seconds} secondes.",
+    503: "Le service calcule déjà d'autres cartes et bilans : réessayez dans quelques secondes. "
+    "La recherche des lieux d'accueil reste disponible.",
 }
 PREFLIGHT = (
     ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
@@ -127,25 +142,36 @@ class HttpPolicy:
         self.level = config["COMPRESS_LEVEL"]
         self.max_age = config["CACHE_MAX_AGE"]
         self.salt = f"{zlib.crc32(f'{__version__}-{time.time()}'.encode()):08x}"
-        self.limiter = None
+        self.limiter = self.heavy_limiter = None
         self.exempt = config["RATELIMIT_EXEMPT"]
         if config["RATELIMIT_ENABLED"]:
-            self.limiter = RateLimiter(
-                config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"], config["RATELIMIT_SLOTS"]
-            )
+            slots = config["RATELIMIT_SLOTS"]
+            self.limiter = RateLimiter(config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"], slots)
+            self.heavy_limiter = RateLimiter(config["HEAVY_PAGES_PER_MINUTE"], config["HEAVY_PAGES_BURST"], slots)
+        self.heavy_slots = Slots(config["HEAVY_PAGES_CONCURRENCY"])
+        hsts = config["HSTS_MAX_AGE"]
+        self.hsts = ("Strict-Transport-Security", f"max-age={hsts}") if hsts else None
         self.rate_limited_body = dumps(RATE_LIMITED).encode()
         self._gzipped: dict[str, bytes] = {}
         self._accepts: dict[str, bool] = {}
 
     # -- the policy, on plain values -------------------------------------------------------
     def limit(self, path: str, address: str | None) -> float:
-        """Count one request: 0.0 when served, else the seconds to wait (only /api/ is limited)."""
-        if self.limiter is None or not path.startswith(API_PREFIX):
+        """Count one request: 0.0 when served, else the seconds to wait (the API and the costly pages only)."""
+        if path.startswith(API_PREFIX):
+            limiter = self.limiter
+        elif path.startswith(HEAVY_PREFIXES):
+            limiter = self.heavy_limiter
+        else:
             return 0.0
         address = address or "-"
-        if address in self.exempt:
+        if limiter is None or address in self.exempt:
             return 0.0
-        return self.limiter.hit(address)
+        return limiter.hit(client_key(address))
+
+    def secure_headers(self, scheme: str | None) -> list:
+        """HSTS for an answer to an HTTPS request (the scheme as the client used it)."""
+        return [self.hsts] if self.hsts and scheme == "https" else []
 
     def gzip(self, accept_encoding: str | None) -> bool:
         """Whether to gzip a large enough JSON answer for this ``Accept-Encoding`` (memoised)."""
@@ -177,15 +203,35 @@ class HttpPolicy:
     def before(self):
         environ = request.environ
         wait = environ[COUNTED] if COUNTED in environ else self.limit(request.path, request.remote_addr)
-        if not wait:
-            return None
-        response = current_app.response_class(self.rate_limited_body, 429, mimetype="application/json")
-        response.headers["Retry-After"] = str(retry_after(wait))
+        if wait:
+            return self._refused(429, retry_after(wait))
+        if request.path.startswith(HEAVY_PREFIXES):
+            slot = self.heavy_slots.acquire()
+            if slot is None:
+                return self._refused(503, BUSY_RETRY_SECONDS)
+            setattr(g, HEAVY_SLOT, slot)
+        return None
+
+    def release(self, _error=None) -> None:
+        """teardown_request: give back the costly-page slot this request held (if any)."""
+        slot = g.pop(HEAVY_SLOT, None)
+        if slot is not None:
+            self.heavy_slots.release(slot)
+
+    def _refused(self, status: int, seconds: int):
+        if request.path.startswith(API_PREFIX):
+            response = current_app.response_class(self.rate_limited_body, status, mimetype="application/json")
+        else:
+            page = render_template("error.html", status=status, message=MESSAGES[status].format(seconds=seconds))
+            response = current_app.make_response((page, status))
+        response.headers["Retry-After"] = str(seconds)
         return response
 
     def after(self, response):
         path = request.path
         headers = response.headers
+        for key, value in self.secure_headers(request.scheme):
+            headers[key] = value
         if path.startswith(API_PREFIX):
             headers.extend(self.api_headers)  # API views never set these: no duplicates
             if request.method == "OPTIONS":
@@ -193,7 +239,7 @@ class HttpPolicy:
         else:
             embed = path == EMBED_PREFIX or path.startswith(EMBED_PREFIX + "/")
             for key, value in self.embed_headers if embed else self.page_headers:
-                headers[key] = value
+                headers.setdefault(key, value)  # staff pages set stricter ones of their own (DENY, same-origin)
             if "Content-Security-Policy" not in headers:  # staff pages set a stricter one of their own
                 head, tail = self.embed_csp if embed else self.page_csp
                 nonce = g.get("csp_nonce")
@@ -251,6 +297,7 @@ def init_app(app: Flask) -> HttpPolicy:
     app.extensions["spro_answers"] = AnswerCache(app.config["ANSWER_CACHE_SIZE"])
     app.before_request(policy.before)
     app.after_request(policy.after)
+    app.teardown_request(policy.release)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     return policy
 

@@ -2,10 +2,13 @@
 
 - SECRET_KEY comes from the environment (SPRO_SECRET_KEY) or instance/config.py; when
   absent it is generated once into instance/secret_key (mode 0600) and shared by workers.
-- A session holds the staff user and a CSRF token; every POST of a protected blueprint
-  must echo the token (form field ``csrf_token`` or header ``X-CSRF-Token``).
-- ``require_login`` guards a blueprint: GET without login → 302 to the login page,
-  any other method → 401.
+- A session holds the staff user, the account's session generation, when it was opened
+  and a CSRF token; every POST of a protected blueprint must echo the token (form field
+  ``csrf_token`` or header ``X-CSRF-Token``).
+- ``require_login`` guards a blueprint: the session must still be valid for its account
+  (same generation, account enabled, opened less than PERMANENT_SESSION_LIFETIME ago:
+  an absolute lifetime, however active the session); GET without one → 302 to the login
+  page, any other method → 401. Logging out ends every session of the account.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, redirect, request, session, url_for
 
 from finder.errors import FinderError
-from finder.service.accounts import Accounts
+from finder.service.accounts import DEFAULT_HASHER, Accounts
 from finder.web import state
+from finder.web.ratelimit import client_key
 
 SECRET_FILE = "secret_key"
 STAFF_HEADERS = (
@@ -51,6 +55,7 @@ def init_app(app: Flask) -> None:
     """Give the app a secret key and the template helper ``csrf_token()``."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
+    app.extensions.setdefault("spro_password_hasher", DEFAULT_HASHER)  # one per app (tests give a cheaper one)
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["staff_user"] = lambda: session.get("user")
 
@@ -75,9 +80,15 @@ def load_or_create_secret(instance: Path) -> str:
 
 
 def accounts() -> Accounts:
-    """Staff accounts with the configured lockout."""
+    """Staff accounts with the configured lockout and the app's password hasher."""
     cfg = current_app.config
-    return Accounts(state().store, int(cfg["LOGIN_MAX_FAILURES"]), float(cfg["LOGIN_LOCK_SECONDS"]))
+    hasher = current_app.extensions["spro_password_hasher"]
+    return Accounts(state().store, int(cfg["LOGIN_MAX_FAILURES"]), float(cfg["LOGIN_LOCK_SECONDS"]), hasher)
+
+
+def client() -> str:
+    """Who is trying to log in, as the rate limit keys clients (an IPv6 /64 as one)."""
+    return client_key(request.remote_addr or "-")
 
 
 def csrf_token() -> str:
@@ -101,23 +112,29 @@ def current_user() -> str | None:
     return session.get("user")
 
 
-def log_in(username: str) -> None:
+def log_in(username: str, generation: int) -> None:
     """A fresh session for the user (against session fixation), with a new CSRF token."""
     session.clear()
     session.permanent = True
     session["user"] = username
+    session["gen"] = generation
+    session["opened"] = time.time()
     session["csrf"] = secrets.token_urlsafe(32)
 
 
 def log_out() -> None:
+    """End every session of the account, this one included (server-side: its cookie no longer works)."""
+    user = current_user()
+    if user:
+        accounts().end_sessions(user)
     session.clear()
 
 
 def require_login():
     """before_request hook of staff blueprints: 302 to the login page for GET, 401 otherwise; then CSRF."""
-    user = current_user()
-    if user is None or not accounts().exists(user):
-        session.pop("user", None)
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    if not accounts().session_valid(current_user(), session.get("gen"), session.get("opened"), lifetime):
+        session.clear()
         if request.method in ("GET", "HEAD"):
             return redirect(url_for("admin.login", next=request.full_path.rstrip("?")))
         raise Unauthorized("Connexion requise : identifiez-vous sur /admin/login.")
@@ -128,6 +145,8 @@ def require_login():
 def safe_next(target: str | None) -> str:
     """Where to go after login: a local staff path only (never another site)."""
     if not target:
+        return url_for("admin.dashboard")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):  # CR/LF would split the Location header
         return url_for("admin.dashboard")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

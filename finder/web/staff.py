@@ -3,10 +3,17 @@
 map complements the tables. Bad input re-renders the form with a French message (400).
 
 Each view parses its declared parameters (finder.service.params), calls one core function
-(finder.service.coverage / planning / bilan) and renders.
+(finder.service.coverage / planning / bilan) and renders. These pages cost hundreds of
+milliseconds each: the HTTP policy (finder.web.http) gives them their own per-client budget
+and bounds how many are computed at once. The coverage exports (up to 4 MB, about a second
+to build) are kept per worker, per directory version and parsed profile
+(EXPORT_CACHE_SIZE): the page, then its CSV and GeoJSON, are usually asked in a row, and a
+flood of one URL then costs nothing. They stay public: anonymous field staff use them.
 """
 
 from __future__ import annotations
+
+import json
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 
@@ -19,6 +26,7 @@ from finder.service import bilan, coverage, forms, params, planning
 from finder.service.coverage import CoverageAnswer
 from finder.web import state
 from finder.web.downloads import download
+from finder.web.http import AnswerCache
 from finder.web.staff_format import register_filters
 
 bp = Blueprint("staff", __name__)
@@ -32,6 +40,7 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(coverage_api.bp)
     app.register_blueprint(bp)
+    app.extensions["spro_exports"] = AnswerCache(app.config["EXPORT_CACHE_SIZE"])
     register_filters(app)
 
 
@@ -134,16 +143,22 @@ def _coverage_answer() -> CoverageAnswer:
     return coverage.answer(catalog, params.COVERAGE.parse(request.args, catalog.geo))  # errors: French page
 
 
+def _export(answer: CoverageAnswer, fmt: str, build) -> str:
+    """An export's text, from the per-worker cache when this version and profile were exported already."""
+    profile = json.dumps(answer.filters_json(), sort_keys=True)
+    return current_app.extensions["spro_exports"].get((answer.catalog.version, fmt, profile, answer.max_km), build)
+
+
 @bp.get("/couverture/export.csv")
 def coverage_csv():
     answer = _coverage_answer()
-    return download(answer.csv(), answer.filename("csv"), "text/csv")
+    return download(_export(answer, "csv", answer.csv), answer.filename("csv"), "text/csv")
 
 
 @bp.get("/couverture/export.geojson")
 def coverage_geojson():
     answer = _coverage_answer()
-    return download(answer.geojson(), answer.filename("geojson"), "application/geo+json")
+    return download(_export(answer, "geojson", answer.geojson), answer.filename("geojson"), "application/geo+json")
 
 
 # -- planning ----------------------------------------------------------------------

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from argon2 import PasswordHasher
 
-from finder.errors import InvalidParameter
+from finder.errors import InvalidParameter, NotFound
 from finder.service.accounts import IP_FACTOR, Accounts
 from finder.storage import accounts as rows
 from finder.storage.store import Store
@@ -105,3 +109,115 @@ def test_after_a_lock_expires_the_count_starts_again(store):
     clock.now += 61
     assert not a.authenticate("dave", "mauvais", "10.0.0.1").ok
     assert a.authenticate("dave", PASSWORD, "10.0.0.1").ok, "one failure after the lock does not lock again"
+
+
+# -- issue 15: weak passwords, races, timing ---------------------------------------------------
+@pytest.mark.parametrize(
+    "password",
+    [
+        " " * 12,
+        "password1234",
+        "Motdepasse2024!",
+        "azertyuiopqsd",
+        "abcdefghijklm",
+        "aaaaaaaaaaaa1",
+        "123456789012",
+        "erin-2024-erin",  # the account's name
+        "nire de nire de",  # reversed
+    ],
+)
+def test_weak_passwords_are_refused(store, password):
+    with pytest.raises(InvalidParameter) as err:
+        accounts(store).add("erin", password)
+    assert err.value.code == "weak_password" and err.value.field == "password"
+    assert rows.all_users(store) == []
+
+
+@pytest.mark.parametrize("password", [PASSWORD, "jambon beurre cornichon", "Tr0ub4dor&3xZ", "kx9fq2mzp7wl"])
+def test_strong_passwords_are_accepted(store, password):
+    assert accounts(store).add("erin", password) == "erin"
+
+
+class GatedHasher(PasswordHasher):
+    """FAST's hashes; ``verify`` waits for ``gate`` in the thread named ``held``, and counts its calls."""
+
+    def __init__(self):
+        super().__init__(time_cost=1, memory_cost=8, parallelism=1)
+        self.gate = threading.Event()
+        self.verified = 0
+
+    def verify(self, digest, password):
+        self.verified += 1
+        if threading.current_thread().name == "held":
+            assert self.gate.wait(10)
+        return super().verify(digest, password)
+
+
+def test_an_attempt_in_flight_cannot_lower_a_lock(store):
+    hasher = GatedHasher()
+    a = Accounts(store, max_failures=3, lock_seconds=60, hasher=hasher, clock=Clock())
+    a.add("bob", PASSWORD)
+    outcomes = []
+    held = threading.Thread(target=lambda: outcomes.append(a.authenticate("bob", "mauvais", "10.0.0.1")), name="held")
+    held.start()  # admitted, then waits in verify
+    while hasher.verified == 0:
+        time.sleep(0.01)
+    later = [a.authenticate("bob", "mauvais", "10.0.0.2") for _ in range(3)]
+    hasher.gate.set()
+    held.join(10)
+    assert [o.locked_seconds > 0 for o in later] == [False, False, True], "the third failure in all locks"
+    assert not outcomes[0].ok and not outcomes[0].locked_seconds
+    refused = a.authenticate("bob", PASSWORD, "10.0.0.3")
+    assert not refused.ok and refused.locked_seconds == 60, "the failure that finished last did not lift the lock"
+
+
+def test_concurrent_attempts_never_verify_more_than_the_limit(store):
+    class Slow(PasswordHasher):
+        def verify(self, digest, password):
+            time.sleep(0.02)
+            return super().verify(digest, password)
+
+    a = Accounts(store, max_failures=5, lock_seconds=900, hasher=Slow(time_cost=1, memory_cost=8, parallelism=1))
+    a.add("bob", PASSWORD)
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda i: a.authenticate("bob", f"essai {i}", f"10.0.1.{i}"), range(40)))
+    checked = [o for o in outcomes if not o.locked_seconds]
+    assert len(checked) == 5, f"{len(checked)} of 40 passwords were verified"
+    assert a.authenticate("bob", PASSWORD, "10.0.2.1").locked_seconds > 0
+
+
+def test_a_client_is_limited_across_accounts_under_concurrency(store):
+    a = accounts(store)  # 3 failures an account, 12 a client
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda i: a.authenticate(f"inconnu{i}", "mauvais", "10.0.0.7"), range(30)))
+    assert sum(not o.locked_seconds for o in outcomes) == 3 * IP_FACTOR
+
+
+def test_a_disabled_account_cannot_log_in_and_looks_unknown(store):
+    a = accounts(store)
+    a.add("bob", PASSWORD)
+    a.disable("bob")
+    outcome = a.authenticate("bob", PASSWORD, "10.0.0.1")
+    assert not outcome.ok and outcome.message == a.authenticate("personne", PASSWORD, "10.0.0.1").message
+    assert a.list()[0]["disabled"] is True
+    a.disable("bob", disabled=False)
+    assert a.authenticate("bob", PASSWORD, "10.0.0.1").ok
+    with pytest.raises(NotFound):
+        a.disable("personne")
+
+
+def test_sessions_end_with_a_new_password_a_disabled_account_or_their_lifetime(store):
+    clock = Clock()
+    a = accounts(store, clock)
+    a.add("bob", PASSWORD)
+    opened = a.authenticate("bob", PASSWORD, "10.0.0.1")
+    assert a.session_valid("bob", opened.generation, clock.now, 3600)
+    clock.now += 3601
+    assert not a.session_valid("bob", opened.generation, clock.now - 3601, 3600), "absolute lifetime"
+    a.reset_password("bob", "un autre mot de passe solide")
+    assert not a.session_valid("bob", opened.generation, clock.now, 3600)
+    assert not a.authenticate("bob", PASSWORD, "10.0.0.1").ok
+    again = a.authenticate("bob", "un autre mot de passe solide", "10.0.0.1")
+    assert again.ok and a.session_valid("bob", again.generation, clock.now, 3600)
+    a.end_sessions("bob")
+    assert not a.session_valid("bob", again.generation, clock.now, 3600)

@@ -88,6 +88,7 @@ def test_migrate_creates_every_table_once_and_is_idempotent(tmp_path):
         "published",
         "publish_log",
         "users",
+        "user_access",
         "login_throttle",
         "import_reports",
         "widget_loads",

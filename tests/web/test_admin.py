@@ -206,6 +206,16 @@ def test_upload_errors(app, staff):
     assert r.status_code == 413 and "trop volumineux" in r.text
 
 
+def test_a_file_too_large_to_receive_is_kept_in_the_import_log(app, staff):
+    from finder.storage import import_log
+
+    app.config["IMPORT_MAX_MB"] = 0.001
+    assert upload(staff, b"x" * 5000).status_code == 413
+    (last,) = import_log.recent(Store(app.config["DATABASE"]), limit=1)
+    assert last["errors"] == 1 and last["author"] == "alice" and last["version"] is None
+    assert "trop volumineux" in staff.get(f"/admin/imports/{last['id']}").text
+
+
 def test_exports_and_schema_downloads(staff):
     csv = staff.get("/admin/export.csv")
     assert csv.mimetype == "text/csv" and csv.headers["X-Content-Type-Options"] == "nosniff"
@@ -258,3 +268,17 @@ def test_dashboard_shows_widget_loads(app, staff):
     assert "Chargements du widget partenaire" in page and "https://mairie.example" in page
     rows = widget_loads.summary(db, today=datetime.date(2026, 11, 28))
     assert rows == [{"origin": "https://mairie.example", "recent": 7, "total": 10, "last_day": "2026-11-20"}]
+
+
+def test_dashboard_lists_the_first_origins_and_sums_up_the_rest(app, staff):
+    import datetime
+
+    db = Store(app.config["DATABASE"])
+    today = datetime.date.today()
+    for i in range(30):
+        for _ in range(30 - i):  # site00 most loaded, site29 least
+            widget_loads.record(db, f"https://site{i:02d}.example", today)
+    page = staff.get("/admin/").text
+    assert "https://site19.example" in page and "https://site20.example" not in page
+    assert "10 autre(s) origine(s)</td><td>55</td><td>55</td>" in page  # 10 + 9 + … + 1 loads
+    assert "Ces nombres sont indicatifs" in page

@@ -173,7 +173,7 @@ def test_origin_of(url, origin):
 
 
 def test_counting_never_breaks_the_page(tmp_path):
-    assert widget_loads.record(Store(tmp_path / "missing-dir" / "x.sqlite3"), "https://a.fr") is False
+    assert widget_loads.record(Store(tmp_path / "missing-dir" / "x.sqlite3"), "https://a.fr") is None
     store = Store(tmp_path / "u.sqlite3")
     store.migrate()
     assert widget_loads.counts(store) == []
@@ -205,3 +205,48 @@ def test_frame_ancestors_setting_is_checked():
     for bad in ("", "a.fr", "https://a.fr/path", "javascript:x"):
         with pytest.raises(ConfigError):
             frame_ancestors(bad)
+
+
+# -- issue 15: forged counts ----------------------------------------------------------------------
+def test_one_client_cannot_inflate_the_counts(tmp_path):
+    app = make_app(tmp_path, WIDGET_COUNT_BURST=10, WIDGET_COUNT_PER_MINUTE=1)
+    c = app.test_client()
+    env = {"REMOTE_ADDR": "198.51.100.30"}
+    for _ in range(100):  # a forged Referer, 100 times
+        assert c.get("/embed", headers={"Referer": "https://victime.example/"}, environ_base=env).status_code == 200
+    for i in range(20):  # or ?partner=, from addresses of one IPv6 /64
+        c.get("/embed?partner=https://victime.example", environ_base={"REMOTE_ADDR": f"2001:db8:5::{i}"})
+    counted = {r["origin"]: r["count"] for r in widget_loads.counts(Store(app.config["DATABASE"]))}
+    assert counted == {"https://victime.example": 10 + 10}, "each client's loads are counted within its budget"
+    c.get("/embed", headers={"Referer": "https://autre.example/"}, environ_base={"REMOTE_ADDR": "198.51.100.31"})
+    assert len(widget_loads.counts(Store(app.config["DATABASE"]))) == 2, "another client is counted"
+
+
+def test_new_origins_per_day_are_capped(tmp_path):
+    app = make_app(tmp_path, WIDGET_NEW_ORIGINS_PER_DAY=5)
+    c = app.test_client()
+    for i in range(400):  # 400 random origins, each from its own client (issue 15: 400 rows in 0.9 s)
+        env = {"REMOTE_ADDR": f"10.{i // 250}.{i % 250}.1"}
+        c.get("/embed", headers={"Referer": f"https://site{i}.example/"}, environ_base=env)
+    rows = widget_loads.totals(Store(app.config["DATABASE"]))
+    assert len(rows) == 6 and rows[0] == {
+        "origin": usage.OVERFLOW,
+        "count": 395,
+        "first_day": dt.date.today().isoformat(),
+        "last_day": dt.date.today().isoformat(),
+    }
+    known = c.get("/embed", headers={"Referer": "https://site0.example/"}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert known.status_code == 200
+    totals = {r["origin"]: r["count"] for r in widget_loads.totals(Store(app.config["DATABASE"]))}
+    assert totals["https://site0.example"] == 2
+
+
+def test_the_cap_counts_origins_first_seen_that_day(tmp_path):
+    store = Store(tmp_path / "u.sqlite3")
+    store.migrate()
+    yesterday, today = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
+    for origin in ("https://a.fr", "https://b.fr"):
+        assert widget_loads.record(store, origin, yesterday, max_new_origins=2, overflow="autres") == origin
+    assert widget_loads.record(store, "https://c.fr", yesterday, max_new_origins=2, overflow="autres") == "autres"
+    assert widget_loads.record(store, "https://a.fr", today, max_new_origins=0, overflow="autres") == "https://a.fr"
+    assert widget_loads.record(store, "https://c.fr", today, max_new_origins=1, overflow="autres") == "https://c.fr"

@@ -10,12 +10,14 @@ import datetime as dt
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from finder.directory import freshness
-from finder.storage import import_log, widget_loads
+from finder.directory import freshness, importer
+from finder.service import usage
+from finder.storage import import_log
 from finder.web import security, state
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PUBLIC_ENDPOINTS = {"admin.login"}
+WIDGET_TOP = 20  # origins listed on the dashboard; the others are summed up
 
 
 @bp.before_request
@@ -39,6 +41,9 @@ def upcoming_closures(site) -> list:
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_err):
     message = f"Fichier trop volumineux : {current_app.config['IMPORT_MAX_MB']:g} Mo au plus."
+    user = security.current_user()  # checked by the guard before the body was read
+    if request.endpoint == "admin.import_upload" and user:
+        importer.refuse(state().store, message, user, "(fichier non reçu)")
     return render_template("admin/import.html", error=message), 413
 
 
@@ -49,10 +54,10 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")
-        outcome = security.accounts().authenticate(username, password, request.remote_addr or "")
+        outcome = security.accounts().authenticate(username, password, security.client())
         if outcome.ok:
             target = security.safe_next(request.args.get("next"))
-            security.log_in(username.strip().lower())
+            security.log_in(username.strip().lower(), outcome.generation)
             return redirect(target)
         error, status = outcome.message, (429 if outcome.locked_seconds else 401)
     return render_template("admin/login.html", error=error, username=username), status
@@ -71,6 +76,7 @@ def dashboard():
     directory = engine.directory
     today = dt.date.today()
     published = next((v for v in st.store.versions() if v["published"]), None)
+    widgets, other_widgets = usage.dashboard(st.store, today, WIDGET_TOP)
     return render_template(
         "admin/dashboard.html",
         published=published,
@@ -80,5 +86,7 @@ def dashboard():
         closed=sum(freshness.active_closure(s, today) is not None for s in directory.sites),
         log=st.store.publish_log(limit=5),
         imports=import_log.recent(st.store, limit=5),
-        widgets=widget_loads.summary(st.store, today),
+        widgets=widgets,
+        other_widgets=other_widgets,
+        widget_cap=current_app.config["WIDGET_NEW_ORIGINS_PER_DAY"],
     )
