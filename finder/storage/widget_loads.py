@@ -22,7 +22,7 @@ def record(store: Store, origin: str, day: dt.date | None = None) -> bool:
         with store.db.connection(timeout=COUNT_TIMEOUT) as con:
             con.execute(
                 "INSERT INTO widget_loads (origin, day, count) VALUES (?, ?, 1) "
-                "ON CONFLICT (origin, day) DO UPDATE SET count = count + 1",
+                "ON CONFLICT (origin, day) DO UPDATE SET count = widget_loads.count + 1",
                 (origin, day),
             )
         return True
