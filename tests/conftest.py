@@ -85,8 +85,12 @@ def pg_demo_template(pg_server):
 def database_url(request, tmp_path):
     """An empty database: a SQLite path, or a new PostgreSQL database's URL."""
     if request.param == "sqlite":
-        return str(tmp_path / "spro.sqlite3")
-    return request.getfixturevalue("pg_server").create_database()
+        yield str(tmp_path / "spro.sqlite3")
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -95,8 +99,12 @@ def demo_url(request, tmp_path):
     if request.param == "sqlite":
         url = str(tmp_path / "spro.sqlite3")
         Store(url).initialise(DEMO)
-        return url
-    return request.getfixturevalue("pg_server").create_database(template=request.getfixturevalue("pg_demo_template"))
+        yield url
+        return
+    server = request.getfixturevalue("pg_server")
+    url = server.create_database(template=request.getfixturevalue("pg_demo_template"))
+    yield url
+    server.drop_database(url)
 
 
 @pytest.fixture()

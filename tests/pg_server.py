@@ -118,3 +118,13 @@ class PgServer:
         with psycopg.connect(self.url(), autocommit=True) as con:
             con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
         return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a test's database, ending the sessions still open on it (kept for reuse by its stores)."""
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        if self.pid() is None:
+            return
+        with psycopg.connect(self.url(), autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

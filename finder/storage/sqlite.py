@@ -75,7 +75,11 @@ class SQLiteDatabase(Database):
         return isinstance(err, sqlite3.OperationalError) and str(err).startswith("no such table")
 
     def _prepare(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            message = f"DATABASE_URL : impossible d'ouvrir la base SQLite {self.path} ({err.strerror})."
+            raise Unavailable(message) from None
 
     def _read_version(self, con) -> int:
         return con.execute("PRAGMA user_version").fetchone()[0]
