@@ -50,6 +50,7 @@ def login():
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")
         outcome = security.accounts().authenticate(username, password, request.remote_addr or "")
+        security.audit_login(username, request.remote_addr or "", outcome)
         if outcome.ok:
             target = security.safe_next(request.args.get("next"))
             security.log_in(username.strip().lower())
