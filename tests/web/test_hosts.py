@@ -17,7 +17,7 @@ from finder import config
 from finder.config import ROOT
 from finder.directory import export
 from finder.service.accounts import Accounts
-from finder.storage import audit
+from finder.storage import audit, import_log
 from finder.storage.store import Store
 from finder.web.access_log import ACCESS_FORMAT, JsonLogger
 from tests.conftest import make_app
@@ -212,16 +212,19 @@ def test_the_audit_trail_is_json_lines(hosts, capsys):
     store = Store(a.config["DATABASE_URL"])
     d = store.load()
     v2 = store.add_version(list(d.structures.values()), d.sites[:3], False, "t", "me")
+    import_log.record(store, "{}", 0, 2, "bob", "annuaire.csv", False, v2)
     store.publish(v2, "bob")
     store.publish(1, "bob", action="rollback")
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     assert [(e["event"], e.get("user") or e.get("by")) for e in lines] == [
         ("login_failed", "alice"),
         ("login", "alice"),
+        ("import", "bob"),
         ("publish", "bob"),
         ("rollback", "bob"),
     ]
-    assert lines[2]["version"] == v2 and lines[3]["previous"] == v2 and "ts" in lines[0]
+    assert lines[2]["file"] == "annuaire.csv" and lines[2]["warnings"] == 2 and lines[2]["version"] == v2
+    assert lines[3]["version"] == v2 and lines[4]["previous"] == v2 and "ts" in lines[0]
     store.db.close()
 
 
