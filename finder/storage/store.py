@@ -147,6 +147,20 @@ class Store:
             raise
         return row[0] if row else None
 
+    def published(self) -> tuple[int, str] | None:
+        """The version served and its content hash (a restored backup may reuse a number), or None."""
+        if not self.db.exists():
+            return None
+        try:
+            with self.db.connection() as con:
+                return con.execute(
+                    "SELECT p.version, v.content_hash FROM published p JOIN versions v ON v.id = p.version"
+                ).fetchone()
+        except self.db.Error as err:
+            if self.db.is_missing_table(err):
+                return None
+            raise
+
     def previous_version(self) -> int | None:
         """The version served before the published one (what a rollback would go back to), if any."""
         with self.db.snapshot() as con:

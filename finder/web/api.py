@@ -54,7 +54,7 @@ def sites_collection():
 @bp.get("/api/v1/sites/nearest")
 def nearest_sites():
     catalog = state().catalog
-    key = (catalog.version, request.query_string)
+    key = (catalog.version, catalog.content_id, request.query_string)
     return _geojson(answer_cache().get(key, lambda: nearest.body(catalog, request.args)))
 
 

@@ -92,15 +92,18 @@ class State:
         self.reload_error = None
 
     def refresh(self) -> bool:
-        """Load the published version if it is not the one served; True when swapped."""
-        version = self.store.published_version()
-        if version is None or version == self._catalog.version:
+        """Load the published version if it is not the one served (number or content); True when swapped."""
+        published = self.store.published()
+        if published is None or tuple(published) == self._served():
             return False
         with self._lock:
-            if version != self._catalog.version:
-                self._catalog = self._load(version)
+            if tuple(published) != self._served():
+                self._catalog = self._load(published[0])
                 return True
         return False
+
+    def _served(self) -> tuple[int, str]:
+        return self._catalog.version, self._catalog.content_id
 
     def readiness(self) -> dict:
         """Whether this worker should get traffic: the database answers and the last reload worked."""

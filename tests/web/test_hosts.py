@@ -293,3 +293,29 @@ def test_stopping_postgresql_makes_readyz_503_and_restarting_recovers(pg_server,
     assert client.get("/healthz").get_json()["dataset"]["sites"] == 9
     store.db.close()
     app.extensions["spro"].store.db.close()
+
+
+def test_a_restore_that_reuses_a_version_number_is_served_with_its_own_content(demo_url, tmp_path):
+    """A backup restored, then a new import given the number a lost version had: hosts compare content too."""
+    from finder.cli import main as cli
+
+    store = Store(demo_url)
+    backup = tmp_path / "avant.bin"
+    assert cli.main(["--database", demo_url, "backup", str(backup)]) == 0
+    d = store.load()
+    structures = list(d.structures.values())
+    lost = store.add_version(structures, d.sites[:10], False, "perdue", "me")
+    store.publish(lost, "me")
+    app = make_app(tmp_path, DATABASE_URL=demo_url, SECRET_KEY=KEY, RELOAD_CHECK_SECONDS=3600)
+    client = app.test_client()
+    before = client.get(NEAREST).get_json()
+    assert client.get("/healthz").get_json()["dataset"]["sites"] == 10
+    assert cli.main(["--database", demo_url, "restore", str(backup)]) == 0
+    again = store.add_version(structures, d.sites[10:30], False, "nouvelle", "me")
+    store.publish(again, "me")
+    assert again == lost, "the restored sequence gives the lost version's number again"
+    assert app.extensions["spro"].refresh() is True
+    assert client.get("/healthz").get_json()["dataset"]["sites"] == 20
+    assert client.get(NEAREST).get_json() != before, "no answer cached from the lost version"
+    app.extensions["spro"].store.db.close()
+    store.db.close()
