@@ -44,12 +44,12 @@ def hosts(tmp_path, demo_url):
         app.extensions["spro"].store.db.close()
 
 
-@pytest.mark.parametrize("query", [NEAREST, "/api/v1/sites/nearest?lat=45.76&lon=4.84&level=2&limit=8"])
-def test_nearest_answers_the_same_on_both_backends(hosts, client, query):
+def test_nearest_answers_the_same_on_both_backends(hosts, client):
     """``client``: the session's app on SQLite, the reference."""
-    body = hosts[0].test_client().get(query).get_json()
-    assert len(body["features"]) >= 5
-    assert body["features"] == client.get(query).get_json()["features"]
+    for query in (NEAREST, "/api/v1/sites/nearest?lat=45.76&lon=4.84&level=2&limit=8"):
+        body = hosts[0].test_client().get(query).get_json()
+        assert len(body["features"]) >= 5
+        assert body["features"] == client.get(query).get_json()["features"]
 
 
 def test_a_publish_through_one_host_is_served_by_the_other(hosts):
