@@ -2,8 +2,10 @@
 
 ``load()``: defaults < ``<instance>/config.py`` < ``SPRO_*`` environment variables < overrides
 (a test's settings, a command's ``--database``), then ``check``. The instance folder is
-``SPRO_INSTANCE_PATH`` or ``instance/`` beside the code; the database defaults to
-``<instance>/spro.sqlite3``. Checked at start-up: a bad value stops with a clear message.
+``SPRO_INSTANCE_PATH`` or ``instance/`` beside the code. The database is ``DATABASE_URL``: a
+SQLite file path (default ``<instance>/spro.sqlite3``) or a ``postgresql://`` URL; ``DATABASE``
+is its older name (a SQLite path), read when a source gives no ``DATABASE_URL``. Checked at
+start-up: a bad value stops with a clear message.
 Framework-free: Flask's ``from_pyfile`` and ``from_prefixed_env`` rules, reproduced.
 """
 
@@ -15,6 +17,7 @@ import os
 import types
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SPRO_"
@@ -24,7 +27,8 @@ DATABASE_FILE = "spro.sqlite3"
 DEFAULTS = {
     "GEODATA_DIR": str(ROOT / "geodata"),
     "DEMO_DIRECTORY": str(ROOT / "geodata" / "demo" / "directory.json"),
-    "DATABASE": None,  # default: <instance_path>/spro.sqlite3
+    "DATABASE_URL": None,  # SQLite path or postgresql://user:password@host:port/name; default: DATABASE
+    "DATABASE": None,  # older name of a SQLite DATABASE_URL; default: <instance_path>/spro.sqlite3
     "TILES_URL": "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png",
     "TILES_ATTRIBUTION": "© les contributeurs d'OpenStreetMap (ODbL), fond OpenStreetMap France",
     "BAN_URL": None,  # root of a Base Adresse Nationale service (its /search/ is used); None = offline only
@@ -84,13 +88,47 @@ def load(overrides: Mapping | None = None, instance: Path | str | None = None) -
     """The checked settings: defaults < instance config.py < SPRO_* environment < ``overrides``."""
     folder = instance_path(instance)
     config = dict(DEFAULTS)
-    config.update(from_pyfile(folder / INSTANCE_FILE))
+    config.update(_database_alias(from_pyfile(folder / INSTANCE_FILE)))
     from_environ(config, os.environ)
-    config.update(overrides or {})
-    if not config.get("DATABASE"):
-        config["DATABASE"] = str(folder / DATABASE_FILE)
+    if os.environ.get(ENV_PREFIX + "DATABASE") and not os.environ.get(ENV_PREFIX + "DATABASE_URL"):
+        config["DATABASE_URL"] = config["DATABASE"]
+    config.update(_database_alias(dict(overrides or {})))
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = str(folder / DATABASE_FILE)
+    config["DATABASE"] = config["DATABASE_URL"] = str(config["DATABASE_URL"])
     check(config)
     return config
+
+
+def _database_alias(layer: dict) -> dict:
+    """One source's settings, its DATABASE (a SQLite path) read as DATABASE_URL unless it gives both."""
+    if layer.get("DATABASE") and not layer.get("DATABASE_URL"):
+        layer["DATABASE_URL"] = layer["DATABASE"]
+    return layer
+
+
+def is_postgres(url: str) -> bool:
+    return urlsplit(str(url)).scheme.lower() in ("postgresql", "postgres")
+
+
+def check_database(config: dict) -> None:
+    """DATABASE_URL: a SQLite path, or a postgresql:// URL whose shape can be read (reaching it is checked later)."""
+    url = config["DATABASE_URL"]
+    if is_postgres(url):
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = 0
+        if port == 0:
+            raise ConfigError("DATABASE_URL : port invalide dans l'URL PostgreSQL.")
+        if not parts.path.strip("/") and "dbname=" not in parts.query:
+            raise ConfigError("DATABASE_URL : nom de la base manquant (postgresql://utilisateur@hôte:5432/nom).")
+    elif "://" in url:
+        scheme = urlsplit(url).scheme or "?"
+        raise ConfigError(
+            f"DATABASE_URL : schéma « {scheme} » non pris en charge (un chemin de fichier SQLite ou postgresql://…)."
+        )
 
 
 def from_pyfile(path: Path) -> dict:
@@ -129,6 +167,7 @@ def from_environ(config: dict, environ: Mapping[str, str]) -> None:
 
 def check(config: dict) -> None:
     """Raise ConfigError on a value the app cannot run with."""
+    check_database(config)
     for key in ("GEODATA_DIR",):
         if not Path(config[key]).is_dir():
             raise ConfigError(f"{key}: dossier introuvable : {config[key]}")

@@ -109,3 +109,27 @@ def test_a_relative_instance_path_is_made_absolute(tmp_path, monkeypatch):
     monkeypatch.setenv("SPRO_INSTANCE_PATH", "inst")
     assert config.instance_path() == tmp_path / "inst"
     assert config.instance_path(DEMO.parent) == DEMO.parent
+
+
+# -- DATABASE_URL (issue 10): a SQLite path or a postgresql:// URL; DATABASE is its older name ----------
+def test_database_url_and_its_older_name(instance, tmp_path, monkeypatch):
+    old = str(tmp_path / "ancien.sqlite3")
+    monkeypatch.setenv("SPRO_DATABASE", old)
+    assert config.load()["DATABASE_URL"] == old, "SPRO_DATABASE keeps working as the SQLite path"
+    monkeypatch.setenv("SPRO_DATABASE_URL", "postgresql://spro@db.example:5432/spro")
+    cfg = config.load()
+    assert cfg["DATABASE_URL"] == cfg["DATABASE"] == "postgresql://spro@db.example:5432/spro"
+    assert config.load({"DATABASE_URL": old})["DATABASE_URL"] == old, "--database wins over the environment"
+    monkeypatch.delenv("SPRO_DATABASE")
+    monkeypatch.delenv("SPRO_DATABASE_URL")
+    write_config(instance, "DATABASE_URL = 'postgresql://spro@fichier/spro'\n")
+    assert config.load()["DATABASE_URL"] == "postgresql://spro@fichier/spro"
+    monkeypatch.setenv("SPRO_DATABASE", old)
+    assert config.load()["DATABASE_URL"] == old, "the environment's DATABASE beats the instance file's URL"
+
+
+def test_the_command_line_and_the_app_read_database_url(instance, tmp_path, monkeypatch, capsys):
+    shared = tmp_path / "partagee.sqlite3"
+    monkeypatch.setenv("SPRO_DATABASE_URL", str(shared))
+    assert cli.main(["init"]) == 0 and shared.exists()
+    assert create_app({"TESTING": True}).config["DATABASE_URL"] == str(shared)

@@ -1,7 +1,7 @@
 """What every command works on: the settings, the store and the catalog of the published version.
 
 Settings come from ``finder.config.load`` exactly as the web app reads them (defaults <
-instance/config.py < SPRO_* environment), with ``--database`` overriding DATABASE, so that
+instance/config.py < SPRO_* environment), with ``--database`` overriding DATABASE_URL, so that
 every command and the app open the same database.
 """
 
@@ -18,12 +18,12 @@ from finder.storage.store import Store
 def settings(args) -> dict:
     """The checked settings of a command (``--database`` wins over the configuration)."""
     database = getattr(args, "database", None)
-    return config.load({"DATABASE": database} if database else None)
+    return config.load({"DATABASE_URL": database} if database else None)
 
 
 def open_store(cfg: dict) -> Store:
     """The configured store, schema applied; an empty one gets the demo directory first."""
-    store = Store(cfg["DATABASE"])
+    store = Store(cfg["DATABASE_URL"])
     store.initialise(Path(cfg["DEMO_DIRECTORY"]))
     return store
 

@@ -3,7 +3,8 @@
 Commands: init (create the store with the demo directory), nearest (find sites from a
 commune or a position), info (the served dataset); field-staff commands coverage, suggest
 and critical live in cli.staff; directory management (import, export, versions, publish,
-rollback, user) in cli.directory. Every command reads the settings through cli.context.
+rollback, user) in cli.directory; migrate, backup, restore and prune in cli.database. Every
+command reads the settings through cli.context. The audit trail goes to standard error.
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ from pathlib import Path
 
 from finder import config
 from finder.cli import context
+from finder.cli import database as cli_database
 from finder.cli import directory as cli_directory
 from finder.cli import staff as cli_staff
 from finder.cli.common import add_options, as_args, print_table
 from finder.errors import FinderError
 from finder.service import nearest, params
+from finder.storage import audit, database
 from finder.storage.store import Store
 
 
 def cmd_init(args) -> int:
     cfg = context.settings(args)
-    loaded = Store(cfg["DATABASE"]).initialise(Path(cfg["DEMO_DIRECTORY"]))
-    print(f"Base {cfg['DATABASE']} : " + ("annuaire de démonstration chargé." if loaded else "déjà initialisée."))
+    loaded = Store(cfg["DATABASE_URL"]).initialise(Path(cfg["DEMO_DIRECTORY"]))
+    where = database.redacted(cfg["DATABASE_URL"])
+    print(f"Base {where} : " + ("annuaire de démonstration chargé." if loaded else "déjà initialisée."))
     return 0
 
 
@@ -66,7 +70,10 @@ def cmd_info(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="spro-finder", description="Lieux d'accueil du SPRO Auvergne-Rhône-Alpes")
-    p.add_argument("--database", help="fichier SQLite (défaut : DATABASE configuré, sinon instance/spro.sqlite3)")
+    p.add_argument(
+        "--database",
+        help="fichier SQLite ou URL postgresql://… (défaut : DATABASE_URL configuré, sinon instance/spro.sqlite3)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="créer la base et charger l'annuaire de démonstration").set_defaults(func=cmd_init)
     sub.add_parser("info", help="version servie de l'annuaire").set_defaults(func=cmd_info)
@@ -75,11 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_nearest)
     cli_staff.add_commands(sub, context.load_catalog)
     cli_directory.register(sub)
+    cli_database.register(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    audit.to_stream("stderr")
     try:
         return args.func(args)
     except FinderError as err:
@@ -87,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except config.ConfigError as err:
         print(f"Erreur (configuration) : {err}", file=sys.stderr)
+        return 2
+    except database.driver_errors() as err:  # the database failed during the command
+        print(f"Erreur (base de données) : {database.first_line(err)}", file=sys.stderr)
         return 2
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from finder.domain.model import Directory
-from finder.errors import FinderError, NotFound
+from finder.errors import FinderError, InvalidParameter, NotFound
 from finder.storage.store import Store
 
 
@@ -92,3 +92,22 @@ def publish(
 
 def rollback(store: Store, version: int, author: str) -> Diff:
     return publish(store, version, author, action="rollback")
+
+
+@dataclass
+class Pruned:
+    deleted: list[int]  # versions deleted
+    kept: list[int]
+    rows: dict  # rows deleted per table (sites, structures, import_reports)
+
+
+def prune(store: Store, keep: int) -> Pruned:
+    """Delete old versions: keep the last ``keep`` ones, and always the published one and the one
+    published before it (what a rollback goes back to). Their import reports go with them."""
+    if keep < 0:
+        raise InvalidParameter(f"--keep doit être positif ou nul (reçu : {keep}).", field="keep")
+    ids = [v["id"] for v in store.versions()]
+    kept = set(ids[len(ids) - keep :] if keep else []) | {store.published_version(), store.previous_version()}
+    deleted = [v for v in ids if v not in kept]
+    rows = store.delete_versions(deleted)
+    return Pruned(deleted, [v for v in ids if v in kept], rows)

@@ -13,8 +13,10 @@ from finder.present.geojson import Features
 
 
 class Catalog:
-    def __init__(self, directory: Directory, geo: Geography):
+    def __init__(self, directory: Directory, geo: Geography, content_id: str = ""):
+        """``content_id``: the stored hash of the version's content (ETags), "" when unknown."""
         self.engine = Engine(directory, geo)
+        self.content_id = content_id
         self.features = Features(self.engine)
         self.geo = geo
         self.info = directory.info

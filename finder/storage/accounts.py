@@ -89,6 +89,15 @@ def throttle(store: Store, keys: Iterable[str], change: Callable[[Counters], Cou
     return result
 
 
+def locked_until(store: Store, keys: Iterable[str]) -> float:
+    """The latest lock end (epoch seconds) among ``keys``; 0.0 when none is locked (for the audit trail)."""
+    keys = sorted(set(keys))
+    marks = ",".join("?" * len(keys))
+    with store.db.snapshot() as con:
+        row = con.execute(f"SELECT MAX(locked_until) FROM login_throttle WHERE key IN ({marks})", keys).fetchone()
+    return float(row[0] or 0.0)
+
+
 def record_login(store: Store, username: str, at: str, new_hash: str | None = None) -> None:
     """A successful login: note the time, store a rehashed password if given."""
     with store.db.transaction() as con:

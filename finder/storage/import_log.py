@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 
+from finder.storage import audit
 from finder.storage.store import Store, dicts, now_iso
 
 KEEP = 200
@@ -27,13 +28,17 @@ def record(
     """Keep one report (dropping those older than the last ``KEEP``); returns its id."""
     blob = zlib.compress(report_json.encode("utf-8"), 6)
     with store.db.transaction() as con:
-        cur = con.execute(
+        (report_id,) = con.execute(
             "INSERT INTO import_reports (at, author, filename, dry_run, version, errors, warnings, report) "
-            "VALUES (?,?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,?,?,?,?) RETURNING id",
             (now_iso(), author, filename, int(dry_run), version, errors, warnings, blob),
-        )
-        con.execute("DELETE FROM import_reports WHERE id <= ?", (cur.lastrowid - KEEP,))
-        return cur.lastrowid
+        ).fetchone()
+        con.execute("DELETE FROM import_reports WHERE id <= ?", (report_id - KEEP,))
+    audit.event(
+        "import", report=report_id, file=filename, by=author, dry_run=dry_run, version=version, errors=errors,
+        warnings=warnings,
+    )  # fmt: skip
+    return report_id
 
 
 def get(store: Store, report_id: int) -> tuple[dict, str] | None:
@@ -43,7 +48,7 @@ def get(store: Store, report_id: int) -> tuple[dict, str] | None:
     if not rows:
         return None
     row = rows[0]
-    return row, zlib.decompress(row.pop("report")).decode("utf-8")
+    return row, zlib.decompress(bytes(row.pop("report"))).decode("utf-8")
 
 
 def recent(store: Store, limit: int = 20) -> list[dict]:

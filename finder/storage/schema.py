@@ -1,12 +1,46 @@
-"""The database schema: every table of the store, defined here and nowhere else.
+"""The database schema: numbered migrations, defined here and nowhere else.
 
-Applied by ``Database.migrate`` (idempotent: ``CREATE TABLE IF NOT EXISTS``). A table
-added later goes here; numbered migrations will start from this definition.
+Each ``Migration`` has a number (1, 2, …, in order), a title, DDL statements and optionally a
+``fill(con)`` step in Python (to compute a new column for existing rows). ``Database.migrate``
+applies those a database has not had yet, in one write transaction, and records the last
+number (SQLite: ``PRAGMA user_version``; PostgreSQL: the ``schema_version`` table).
+
+Statements are written once, in SQLite's dialect; the PostgreSQL class translates them
+(``PostgresDatabase.ddl``: ``INTEGER PRIMARY KEY AUTOINCREMENT`` → identity column, ``BLOB`` →
+``BYTEA``, ``REAL`` → ``DOUBLE PRECISION``, ``TEXT`` → ``TEXT COLLATE "C"`` so that ``ORDER BY``
+gives the same order on both). Booleans are INTEGER 0/1, dates ISO 8601 text.
+
+Migration 1 is the schema of the first release (before numbered migrations): its
+``CREATE TABLE IF NOT EXISTS`` makes a file of that release (``user_version`` 0 with the tables
+in place) version 1 without touching its rows. To change the schema, append a migration —
+never edit one already released.
 """
 
 from __future__ import annotations
 
-TABLES: dict[str, str] = {
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from finder.storage.content import content_hash
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    title: str
+    statements: tuple[str, ...]
+    fill: Callable | None = None  # fill(con): Python step run after the statements, same transaction
+
+
+# Where PostgreSQL records the schema version (SQLite keeps it in PRAGMA user_version).
+VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+
+
+def _table(name: str, columns: str) -> str:
+    return f"CREATE TABLE IF NOT EXISTS {name} ({columns.rstrip()}\n)"
+
+
+INITIAL_TABLES: dict[str, str] = {
     # Directory versions: one row per import or edit; structures and sites as JSON rows.
     "versions": """
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -53,12 +87,6 @@ TABLES: dict[str, str] = {
         created_at TEXT NOT NULL,
         last_login TEXT
     """,
-    # Per account: its session generation (a session carries the one it was opened with) and state.
-    "user_access": """
-        username TEXT PRIMARY KEY REFERENCES users(username),
-        generation INTEGER NOT NULL DEFAULT 0,
-        disabled INTEGER NOT NULL DEFAULT 0
-    """,
     "login_throttle": """
         key TEXT PRIMARY KEY,
         failures INTEGER NOT NULL,
@@ -93,6 +121,43 @@ TABLES: dict[str, str] = {
 }
 
 
-def statements() -> list[str]:
-    """The DDL creating every missing table, in dependency order."""
-    return [f"CREATE TABLE IF NOT EXISTS {name} ({columns.rstrip()}\n)" for name, columns in TABLES.items()]
+def _fill_content_hashes(con) -> None:
+    """Migration 2: the content hash of every version stored before it (same function as at import)."""
+    versions = con.execute("SELECT id, demo FROM versions WHERE content_hash IS NULL").fetchall()
+    for version, demo in versions:
+        structures = con.execute("SELECT id, data FROM structures WHERE version=?", (version,)).fetchall()
+        sites = con.execute("SELECT id, data FROM sites WHERE version=?", (version,)).fetchall()
+        digest = content_hash(bool(demo), structures, sites)
+        con.execute("UPDATE versions SET content_hash=? WHERE id=?", (digest, version))
+
+
+LATER_TABLES: dict[str, str] = {
+    # Per account: its session generation (a session carries the one it was opened with) and state.
+    "user_access": """
+        username TEXT PRIMARY KEY REFERENCES users(username),
+        generation INTEGER NOT NULL DEFAULT 0,
+        disabled INTEGER NOT NULL DEFAULT 0
+    """,
+}
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "tables of the first release", tuple(_table(n, c) for n, c in INITIAL_TABLES.items())),
+    Migration(
+        2,
+        "content hash of each version (ETags equal on every host)",
+        ("ALTER TABLE versions ADD COLUMN content_hash TEXT",),
+        fill=_fill_content_hashes,
+    ),
+    Migration(
+        3,
+        "session generation and disabled flag per staff account (sessions end on logout, reset, disable)",
+        (_table("user_access", LATER_TABLES["user_access"]),),
+    ),
+]
+LATEST = MIGRATIONS[-1].number
+assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "migrations are numbered 1, 2, … in order"
+
+
+def tables() -> set[str]:
+    """Every table the migrations create."""
+    return set(INITIAL_TABLES) | set(LATER_TABLES)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from flask import Flask
 
 from finder import config as config_mod
+from finder.errors import StoreError
+from finder.storage import audit
 from finder.web.state import State
 
 ROOT = config_mod.ROOT
@@ -33,7 +35,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    app.extensions["spro"] = State.from_config(app.config)
+    try:
+        app.extensions["spro"] = State.from_config(app.config)
+    except StoreError as err:  # one French line naming the setting (gunicorn prints a RuntimeError as is)
+        raise config_mod.ConfigError(err.message) from None
+    audit.to_stream("stdout")
 
     from finder.web import admin, api, docs, embed, errors, fastpath, http, pages, security, staff
 
@@ -48,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(embed.bp)
     app.wsgi_app = fastpath.NearestFastPath(app.wsgi_app, app)
     http.trust_proxies(app)
+    state(app).store.db.close()  # no database connection crosses gunicorn's fork: each worker opens its own
     return app
 
 

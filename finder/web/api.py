@@ -18,7 +18,18 @@ def _geojson(body: bytes):
 
 @bp.get("/healthz")
 def healthz():
+    """Liveness: the process answers (with the version it serves, whatever the database's state)."""
     return jsonify(status="ok", dataset=state().catalog.dataset_json())
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: 200 when the database answers and the last reload worked, else 503 (JSON either way)."""
+    body = state().readiness()
+    response = jsonify(body)
+    response.status_code = 200 if body["status"] == "ready" else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/api/v1/vocabularies")
@@ -43,7 +54,7 @@ def sites_collection():
 @bp.get("/api/v1/sites/nearest")
 def nearest_sites():
     catalog = state().catalog
-    key = (catalog.version, request.query_string)
+    key = (catalog.version, catalog.content_id, request.query_string)
     return _geojson(answer_cache().get(key, lambda: nearest.body(catalog, request.args)))
 
 

@@ -47,10 +47,9 @@ class NearestFastPath:
             return self.wsgi_app(environ, start_response)  # Flask answers the 429
         catalog = self.state.catalog
         qs = environ.get("QUERY_STRING", "")
+        key = (catalog.version, catalog.content_id, qs.encode("latin-1"))  # the same key as the Flask view's
         try:
-            body = self.cache.get(
-                (catalog.version, qs.encode("latin-1")), lambda: nearest.body(catalog, query_args(qs))
-            )
+            body = self.cache.get(key, lambda: nearest.body(catalog, query_args(qs)))
         except FinderError:
             return self.wsgi_app(environ, start_response)  # one implementation of error answers
         body, extra = self.policy.encode(body, environ.get("HTTP_ACCEPT_ENCODING"))

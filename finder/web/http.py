@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
 import secrets
-import time
-import zlib
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request
@@ -141,7 +140,6 @@ class HttpPolicy:
         self.min_bytes = config["COMPRESS_MIN_BYTES"]
         self.level = config["COMPRESS_LEVEL"]
         self.max_age = config["CACHE_MAX_AGE"]
-        self.salt = f"{zlib.crc32(f'{__version__}-{time.time()}'.encode()):08x}"
         self.limiter = self.heavy_limiter = None
         self.exempt = config["RATELIMIT_EXEMPT"]
         if config["RATELIMIT_ENABLED"]:
@@ -259,9 +257,11 @@ class HttpPolicy:
         return response
 
     # -- caching -----------------------------------------------------------------------
-    def etag(self, version: int, full_path: str) -> str:
-        """Opaque weak-ETag value: app start, directory version and the request's path and query."""
-        return f"{self.salt}-{version}-{zlib.crc32(full_path.encode()):08x}"
+    def etag(self, version: int, content_id: str, full_path: str) -> str:
+        """Opaque weak-ETag value from the content only: code release, directory version and its stored
+        content hash, the request's path and query. Equal on every host and after a restart."""
+        key = f"{__version__}\x1f{version}\x1f{content_id}\x1f{full_path}".encode()
+        return hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
 class AnswerCache:
@@ -315,8 +315,8 @@ def trust_proxies(app: Flask) -> None:
 def cacheable(view=None, *, max_age: int | None = None):
     """Give a GET view's 200 answers an ETag and Cache-Control, and answer 304 on a match.
 
-    The ETag depends only on the served directory version and the request's path and
-    query, so a revalidation that matches is answered before the view runs.
+    The ETag depends only on the served directory version (number and content hash) and the
+    request's path and query, so a revalidation that matches is answered before the view runs.
     """
     if view is None:
         return functools.partial(cacheable, max_age=max_age)
@@ -324,8 +324,8 @@ def cacheable(view=None, *, max_age: int | None = None):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         policy: HttpPolicy = current_app.extensions["spro_http"]
-        version = current_app.extensions["spro"].engine.info.version
-        value = policy.etag(version, request.full_path)
+        catalog = current_app.extensions["spro"].catalog
+        value = policy.etag(catalog.version, catalog.content_id, request.full_path)
         control = f"public, max-age={policy.max_age if max_age is None else max_age}"
         match = request.if_none_match if request.headers.get("If-None-Match") else None
         if match and not match.star_tag and match.contains_weak(value):

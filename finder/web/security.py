@@ -1,7 +1,8 @@
 """Staff access: the secret key, login sessions, CSRF tokens and the headers of staff pages.
 
 - SECRET_KEY comes from the environment (SPRO_SECRET_KEY) or instance/config.py; when
-  absent it is generated once into instance/secret_key (mode 0600) and shared by workers.
+  absent it is generated once into instance/secret_key (mode 0600) and shared by workers —
+  except on a PostgreSQL database, where several hosts must share one key: it is required.
 - A session holds the staff user, the account's session generation, when it was opened
   and a CSRF token; every POST of a protected blueprint must echo the token (form field
   ``csrf_token`` or header ``X-CSRF-Token``).
@@ -22,8 +23,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, redirect, request, session, url_for
 
+from finder import config
 from finder.errors import FinderError
 from finder.service.accounts import DEFAULT_HASHER, Accounts
+from finder.storage import accounts as account_rows
+from finder.storage import audit
 from finder.web import state
 from finder.web.ratelimit import client_key
 
@@ -54,6 +58,11 @@ class CsrfError(FinderError):
 def init_app(app: Flask) -> None:
     """Give the app a secret key and the template helper ``csrf_token()``."""
     if not app.config.get("SECRET_KEY"):
+        if config.is_postgres(app.config["DATABASE_URL"]):
+            raise config.ConfigError(
+                "SECRET_KEY est obligatoire avec une base PostgreSQL : donnez la même clé à tous les serveurs "
+                "(SPRO_SECRET_KEY, 32 octets aléatoires ou plus)."
+            )
         app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
     app.extensions.setdefault("spro_password_hasher", DEFAULT_HASHER)  # one per app (tests give a cheaper one)
     app.jinja_env.globals["csrf_token"] = csrf_token
@@ -89,6 +98,21 @@ def accounts() -> Accounts:
 def client() -> str:
     """Who is trying to log in, as the rate limit keys clients (an IPv6 /64 as one)."""
     return client_key(request.remote_addr or "-")
+
+
+def audit_login(username: str, address: str, outcome) -> None:
+    """Trace a login attempt (spro.audit): login, login_refused (locked), login_failed, and lockout when
+    this failure locked the account or the address."""
+    name = (username or "").strip().lower()
+    if outcome.ok:
+        audit.event("login", user=name, address=address)
+    elif outcome.locked_seconds:
+        audit.event("login_refused", user=name, address=address, locked_seconds=outcome.locked_seconds)
+    else:
+        audit.event("login_failed", user=name, address=address)
+        keys = (f"user:{name}", f"ip:{address}")
+        if account_rows.locked_until(state().store, keys) > time.time():
+            audit.event("lockout", user=name, address=address)
 
 
 def csrf_token() -> str:

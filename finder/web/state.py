@@ -2,6 +2,9 @@
 
 A worker checks the published version at most every RELOAD_CHECK_SECONDS and swaps
 its catalog in one assignment when it changed, so a request sees one version whole.
+The check reads the shared database, so a publish made through any host is served by
+every host within RELOAD_CHECK_SECONDS. A failed check or reload keeps serving the
+version in hand; it is remembered (``reload_error``, logged once) for ``/readyz``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from finder.domain.geocode import Geocoder
 from finder.service.catalog import Catalog
 from finder.storage.store import Store
 
+log = logging.getLogger(__name__)
+
 
 @lru_cache(maxsize=4)
 def _geography(path: str) -> geography.Geography:
@@ -31,17 +36,22 @@ class State:
         self.geo = geo
         self.geocoder = geocoder
         self.check_seconds = check_seconds
+        self.reload_error: str | None = None  # why the last check or reload failed; None when it worked
         self._lock = threading.Lock()
-        self._catalog = Catalog(store.load(), geo)
+        self._catalog = self._load(None)
         self._checked = time.monotonic()
 
     @classmethod
     def from_config(cls, config) -> State:
-        store = Store(config["DATABASE"])
+        store = Store(config["DATABASE_URL"])
         store.initialise(Path(config["DEMO_DIRECTORY"]))
         geo = _geography(config["GEODATA_DIR"])
         geocoder = Geocoder(geo, config.get("BAN_URL"), config["BAN_TIMEOUT"])
         return cls(store, geo, config["RELOAD_CHECK_SECONDS"], geocoder)
+
+    def _load(self, version: int | None) -> Catalog:
+        directory = self.store.load(version)
+        return Catalog(directory, self.geo, content_id=self.store.content_hash(directory.info.version))
 
     @property
     def catalog(self) -> Catalog:
@@ -64,17 +74,45 @@ class State:
             self._checked = now
             try:
                 self.refresh()
-            except Exception:  # a failed reload keeps serving the version in hand
-                logging.getLogger(__name__).exception("reload of the published version failed")
+            except Exception as err:  # a failed reload keeps serving the version in hand
+                self._failed(err)
+            else:
+                self._recovered()
         return self._catalog
 
+    def _failed(self, err: Exception) -> None:
+        reason = " ".join(str(err).split()) or type(err).__name__
+        if self.reload_error is None:  # logged once per outage, not at every check
+            log.exception("reload of the published version failed; still serving version %s", self._catalog.version)
+        self.reload_error = reason
+
+    def _recovered(self) -> None:
+        if self.reload_error is not None:
+            log.warning("reload works again; serving version %s", self._catalog.version)
+        self.reload_error = None
+
     def refresh(self) -> bool:
-        """Load the published version if it is not the one served; True when swapped."""
-        version = self.store.published_version()
-        if version is None or version == self._catalog.version:
+        """Load the published version if it is not the one served (number or content); True when swapped."""
+        published = self.store.published()
+        if published is None or tuple(published) == self._served():
             return False
         with self._lock:
-            if version != self._catalog.version:
-                self._catalog = Catalog(self.store.load(version), self.geo)
+            if tuple(published) != self._served():
+                self._catalog = self._load(published[0])
                 return True
         return False
+
+    def _served(self) -> tuple[int, str]:
+        return self._catalog.version, self._catalog.content_id
+
+    def readiness(self) -> dict:
+        """Whether this worker should get traffic: the database answers and the last reload worked."""
+        self._current()  # a due check runs now, so a recovered database is seen at once
+        database = self.store.db.ping()
+        ready = database and self.reload_error is None
+        return {
+            "status": "ready" if ready else "unavailable",
+            "database": "ok" if database else "unreachable",
+            "reload": "ok" if self.reload_error is None else "failed",
+            "version": self._catalog.version,
+        }

@@ -94,7 +94,7 @@ def test_migrate_creates_every_table_once_and_is_idempotent(tmp_path):
         "widget_loads",
         "geocode_cache",
     }
-    assert set(schema.TABLES) == expected
+    assert schema.tables() == expected
     assert expected <= names
 
 

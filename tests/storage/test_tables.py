@@ -7,15 +7,11 @@ import json
 import pytest
 
 from finder.storage import geocode_cache, import_log
-from finder.storage.store import Store
-from tests.conftest import DEMO
 
 
 @pytest.fixture()
-def store(tmp_path):
-    s = Store(tmp_path / "s.sqlite3")
-    s.initialise(DEMO)
-    return s
+def store(demo_store):
+    return demo_store
 
 
 def test_an_import_report_comes_back_as_its_json_text(store):

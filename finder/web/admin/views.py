@@ -55,6 +55,7 @@ def login():
         username = request.form.get("username", "")[:100]
         password = request.form.get("password", "")
         outcome = security.accounts().authenticate(username, password, security.client())
+        security.audit_login(username, security.client(), outcome)
         if outcome.ok:
             target = security.safe_next(request.args.get("next"))
             security.log_in(username.strip().lower(), outcome.generation)
