@@ -12,6 +12,7 @@ Framework-free: Flask's ``from_pyfile`` and ``from_prefixed_env`` rules, reprodu
 from __future__ import annotations
 
 import errno
+import ipaddress
 import json
 import os
 import types
@@ -54,6 +55,10 @@ DEFAULTS = {
     "RATELIMIT_BURST": 240,  # requests a client may make at once before being slowed down
     "RATELIMIT_SLOTS": 65536,  # clients tracked at once (shared table, 24 bytes each; 4-way sets)
     "RATELIMIT_EXEMPT": "127.0.0.1 ::1",  # addresses never limited (local checks); "" to limit everyone
+    "RATELIMIT_STORAGE_URL": None,  # None: a shared-memory table per server; redis://host:6379/0: shared by hosts
+    "RATELIMIT_STORAGE_TIMEOUT": 0.1,  # seconds a request waits for Redis before it is served unchecked
+    "RATELIMIT_STORAGE_RETRY_SECONDS": 1.0,  # after a Redis failure, serve unchecked this long, then try again
+    "METRICS_ALLOWED": "127.0.0.0/8 ::1/128",  # networks allowed to read /metrics ("" = nobody)
     # Costly pages (coverage maps and exports, planning, bilan): their own budget and a bound on concurrency
     "HEAVY_PAGES_PER_MINUTE": 12,  # sustained per client
     "HEAVY_PAGES_BURST": 20,
@@ -229,6 +234,31 @@ def check_partner(config: dict) -> None:
     config["EMBED_FRAME_ANCESTORS"] = frame_ancestors(config["EMBED_FRAME_ANCESTORS"])
     exempt = config["RATELIMIT_EXEMPT"]
     config["RATELIMIT_EXEMPT"] = frozenset(exempt.replace(",", " ").split() if isinstance(exempt, str) else exempt)
+    check_operations(config)
+
+
+def check_operations(config: dict) -> None:
+    """The shared rate-limit storage (a Redis URL, short timeouts) and who may read /metrics."""
+    url = config.get("RATELIMIT_STORAGE_URL") or None
+    if url is not None and urlsplit(str(url)).scheme.lower() not in ("redis", "rediss", "unix"):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URL : « {url} » n'est pas une adresse Redis (redis://hôte:6379/0, rediss://…, unix://…)."
+        )
+    config["RATELIMIT_STORAGE_URL"] = url and str(url)
+    for key, hi in (("RATELIMIT_STORAGE_TIMEOUT", 2.0), ("RATELIMIT_STORAGE_RETRY_SECONDS", 60.0)):
+        try:
+            value = float(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key} doit être un nombre (reçu : {config[key]!r}).") from None
+        if not 0 < value <= hi:
+            raise ConfigError(f"{key} doit être compris entre 0 et {hi:g} secondes (reçu : {value:g}).")
+        config[key] = value
+    allowed = config["METRICS_ALLOWED"]
+    items = allowed.replace(",", " ").split() if isinstance(allowed, str) else list(allowed)
+    try:
+        config["METRICS_ALLOWED"] = tuple(ipaddress.ip_network(item, strict=False) for item in items)
+    except ValueError as err:
+        raise ConfigError(f"METRICS_ALLOWED : réseau invalide ({err}).") from None
 
 
 def _int_at_least(config: dict, key: str, lo: int) -> int:

@@ -3,7 +3,8 @@
 No test reaches the network: pytest-socket allows loopback connections only. PostgreSQL
 tests run on a throwaway cluster started once per session on a loopback port
 (tests/pg_server.py): ``database_url`` and ``demo_url`` are parametrized over both backends
-(marker ``postgres`` on the PostgreSQL half, ``-m "not postgres"`` to leave it out).
+(marker ``postgres`` on the PostgreSQL half, ``-m "not postgres"`` to leave it out). The shared rate
+limit runs on a throwaway redis-server (tests/redis_server.py, marker ``redis``).
 """
 
 from __future__ import annotations
@@ -112,3 +113,28 @@ def demo_store(demo_url):
     store = Store(demo_url)
     yield store
     store.db.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """The session's redis-server on a loopback port (stopped by pid at the end)."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer()
+    try:
+        yield server.start()
+    finally:
+        server.destroy()
+
+
+@pytest.fixture()
+def redis_url(redis_server):
+    """The session's Redis, emptied for this test (and started again if a test stopped it)."""
+    import redis
+
+    if not redis_server.ping():
+        redis_server.start()
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url

@@ -3,8 +3,8 @@
 Owns ``create_app`` (one factory, configuration from ``finder.config``), the served state of
 a worker, the blueprints (api, pages, embed, staff, admin, docs), the fast WSGI path of the
 nearest endpoint, the HTTP policy (security headers, CORS, ETag, gzip, rate limit) applied
-in one place for every route, the OpenAPI document, the WSGI entry point and the gunicorn
-settings. Views parse input through ``finder.service``, call one core function, render.
+in one place for every route, the OpenAPI document, the Prometheus metrics, the WSGI entry
+point and the gunicorn settings. Views parse input through ``finder.service``, call one core function, render.
 
 May import: every package but ``finder.cli``.
 """
@@ -41,9 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise config_mod.ConfigError(err.message) from None
     audit.to_stream("stdout")
 
-    from finder.web import admin, api, docs, embed, errors, fastpath, http, pages, security, staff
+    from finder.web import admin, api, docs, embed, errors, fastpath, http, metrics, pages, security, staff
 
     errors.register(app)
+    metrics.init_app(app)  # first: its hook names the route before any other hook may answer
     http.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
@@ -52,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(embed.bp)
-    app.wsgi_app = fastpath.NearestFastPath(app.wsgi_app, app)
+    app.wsgi_app = metrics.Recorder(fastpath.NearestFastPath(app.wsgi_app, app))
     http.trust_proxies(app)
     state(app).store.db.close()  # no database connection crosses gunicorn's fork: each worker opens its own
     return app

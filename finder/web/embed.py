@@ -3,8 +3,8 @@
 The widget is the citizen search made compact for an iframe: server-rendered (it works
 without JavaScript), cookie-less, preset by URL parameters (finder.service.widget). Loads
 are counted per host origin (finder.service.usage), anonymously; a client's loads are
-counted within a budget of its own (WIDGET_COUNT_PER_MINUTE, WIDGET_COUNT_BURST, in a
-shared table like the rate limit's) and a day admits WIDGET_NEW_ORIGINS_PER_DAY new origins.
+counted within a budget of its own (WIDGET_COUNT_PER_MINUTE, WIDGET_COUNT_BURST, kept
+where the rate limit keeps its buckets) and a day admits WIDGET_NEW_ORIGINS_PER_DAY new origins.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from finder.service import forms, params, usage, widget
 from finder.web import state
 from finder.web.pages import profile_args, search_context
-from finder.web.ratelimit import RateLimiter, client_key
+from finder.web.ratelimit import client_key
 
 bp = Blueprint("embed", __name__)
 COUNTER = "spro_widget_counter"
@@ -25,9 +25,8 @@ COUNTER = "spro_widget_counter"
 def _counter(setup) -> None:
     """The per-client budget of counted loads, created with the app (before the fork: shared by workers)."""
     cfg = setup.app.config
-    setup.app.extensions[COUNTER] = RateLimiter(
-        cfg["WIDGET_COUNT_PER_MINUTE"], cfg["WIDGET_COUNT_BURST"], cfg["RATELIMIT_SLOTS"]
-    )
+    budgets = setup.app.extensions["spro_http"].budgets  # the rate limit's storage: shared memory or Redis
+    setup.app.extensions[COUNTER] = budgets.budget("widget", cfg["WIDGET_COUNT_PER_MINUTE"], cfg["WIDGET_COUNT_BURST"])
 
 
 @bp.get("/embed")

@@ -18,6 +18,7 @@ from finder.errors import FinderError
 from finder.service import nearest
 from finder.service.params import Args
 from finder.web.http import COUNTED, GEOJSON
+from finder.web.metrics import OBSERVED, ROUTE
 
 PATH = "/api/v1/sites/nearest"
 
@@ -42,10 +43,12 @@ class NearestFastPath:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "GET":
             return self.wsgi_app(environ, start_response)
+        environ[ROUTE] = PATH  # the route rule, for the metrics (Flask names it again if it answers)
         wait = environ[COUNTED] = self.policy.limit(PATH, environ.get("REMOTE_ADDR"))
         if wait:
             return self.wsgi_app(environ, start_response)  # Flask answers the 429
         catalog = self.state.catalog
+        OBSERVED.served(catalog.version, self.state.reload_error)
         qs = environ.get("QUERY_STRING", "")
         key = (catalog.version, catalog.content_id, qs.encode("latin-1"))  # the same key as the Flask view's
         try:

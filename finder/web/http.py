@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import logging
 import secrets
 from urllib.parse import urlsplit
 
@@ -35,9 +36,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from finder import __version__
 from finder.present.geojson import dumps
-from finder.web.ratelimit import RateLimiter, client_key, retry_after
+from finder.web.ratelimit import Budgets, client_key, retry_after
 from finder.web.slots import Slots
 
+log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
 HEAVY_PREFIXES = ("/couverture", "/bilan")  # computed per profile: hundreds of milliseconds each
 BUSY_RETRY_SECONDS = 5
@@ -142,10 +144,12 @@ class HttpPolicy:
         self.max_age = config["CACHE_MAX_AGE"]
         self.limiter = self.heavy_limiter = None
         self.exempt = config["RATELIMIT_EXEMPT"]
+        self.budgets = Budgets(config)  # shared memory (one server) or Redis (every host)
         if config["RATELIMIT_ENABLED"]:
-            slots = config["RATELIMIT_SLOTS"]
-            self.limiter = RateLimiter(config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"], slots)
-            self.heavy_limiter = RateLimiter(config["HEAVY_PAGES_PER_MINUTE"], config["HEAVY_PAGES_BURST"], slots)
+            self.limiter = self.budgets.budget("api", config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"])
+            self.heavy_limiter = self.budgets.budget(
+                "heavy", config["HEAVY_PAGES_PER_MINUTE"], config["HEAVY_PAGES_BURST"]
+            )
         self.heavy_slots = Slots(config["HEAVY_PAGES_CONCURRENCY"])
         hsts = config["HSTS_MAX_AGE"]
         self.hsts = ("Strict-Transport-Security", f"max-age={hsts}") if hsts else None
@@ -293,6 +297,9 @@ def answer_cache() -> AnswerCache:
 
 def init_app(app: Flask) -> HttpPolicy:
     policy = HttpPolicy(app.config)
+    shared = policy.budgets.shared
+    if shared is not None and not shared.ping():
+        log.warning("RATELIMIT_STORAGE_URL : Redis ne répond pas au démarrage ; limites appliquées dès qu'il répondra")
     app.extensions["spro_http"] = policy
     app.extensions["spro_answers"] = AnswerCache(app.config["ANSWER_CACHE_SIZE"])
     app.before_request(policy.before)

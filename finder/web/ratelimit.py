@@ -19,6 +19,11 @@ workers (``preload_app``), it is shared by all of them, so the limit holds for t
 server rather than per worker. Time is ``time.monotonic``, system-wide on Linux.
 Updates are not locked: two workers serving the same client at the same instant may lose
 one count (lenient: a race can only let a request through).
+
+That table is one server's. Several hosts behind a load balancer keep their buckets in Redis
+instead (``RATELIMIT_STORAGE_URL``, ``finder.web.ratelimit_redis``): ``Budgets`` gives each
+named budget the storage configured, with the same ``hit(key)``, so the policy that picks
+the budget and the client key (``finder.web.http``) is written once.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import mmap
 import os
 import struct
 import time
+
+from finder.web import metrics
 
 _SLOT = struct.Struct("<Qdd")  # tag (keyed hash of the client key, 0 = free), tokens, last update (monotonic s)
 WAYS = 4
@@ -100,3 +107,43 @@ class RateLimiter:
 def retry_after(wait_seconds: float) -> int:
     """Whole seconds for a Retry-After header (at least 1)."""
     return max(1, math.ceil(wait_seconds))
+
+
+class Budget:
+    """A named budget over one storage of buckets: ``hit(key)`` as the storage's, refusals counted."""
+
+    __slots__ = ("_hit", "_refused", "name")
+
+    def __init__(self, name: str, limiter):
+        self.name = name
+        self._hit = limiter.hit
+        self._refused = metrics.REFUSALS.labels(name)
+
+    def hit(self, key: str) -> float:
+        wait = self._hit(key)
+        if wait:
+            self._refused.inc()
+        return wait
+
+
+class Budgets:
+    """Where a server keeps its buckets: a shared-memory table per budget (one server, the default),
+    or Redis when RATELIMIT_STORAGE_URL is set (every host). Created before gunicorn forks."""
+
+    def __init__(self, config):
+        self.slots = config["RATELIMIT_SLOTS"]
+        self.shared = None
+        url = config.get("RATELIMIT_STORAGE_URL")
+        if url:
+            from finder.web.ratelimit_redis import RedisBuckets
+
+            self.shared = RedisBuckets(
+                url, config["RATELIMIT_STORAGE_TIMEOUT"], config["RATELIMIT_STORAGE_RETRY_SECONDS"]
+            )
+
+    def budget(self, name: str, per_minute: float, burst: int) -> Budget:
+        if self.shared is None:
+            return Budget(name, RateLimiter(per_minute, burst, self.slots))
+        from finder.web.ratelimit_redis import RedisRateLimiter
+
+        return Budget(name, RedisRateLimiter(self.shared, name, per_minute, burst))

@@ -21,7 +21,7 @@ IGNORED = {"date", "server"}
 @pytest.fixture(scope="module")
 def clients(tmp_path_factory):
     app = make_app(tmp_path_factory.mktemp("fast"), RATELIMIT_EXEMPT="", ANSWER_CACHE_SIZE=0)
-    fast = app.wsgi_app
+    fast = app.wsgi_app.wsgi_app  # inside the metrics recorder
     assert isinstance(fast, NearestFastPath)
     return Client(fast), Client(fast.wsgi_app)  # with the fast path, Flask alone
 
