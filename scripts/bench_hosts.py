@@ -18,6 +18,7 @@ The machine is shared: the load average is printed with the figures; the CPU-per
 the same story when other processes compete for the cores.
 
 Usage: python scripts/bench_hosts.py [--duration 10] [--rounds 3] [--connections 16] [--workers 2] [--publishes 6]
+                                    [--storage redis|memory]
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def throughput(topo, args, folder: Path) -> dict:
 
 def report_throughput(results: dict, args) -> None:
     print(
-        f"nginx (TLS) → 2 hosts × {args.workers} gunicorn workers, PostgreSQL, Redis rate limit on every request; "
+        f"nginx (TLS) → 2 hosts × {args.workers} gunicorn workers, PostgreSQL, rate limit on every request; "
         f"wrk -t1 -c{args.connections}, {args.rounds} × {args.duration} s per endpoint"
     )
     head = f"{'endpoint':<9} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'app CPU µs/req':>15} {'path CPU µs/req':>16}"
@@ -209,6 +210,9 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers per host (1-8)")
     p.add_argument("--publishes", type=int, default=6, help="publishes and rollbacks timed (1-20)")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--storage", choices=["redis", "memory"], default="redis", help="rate-limit buckets (memory: per host)"
+    )
     args = p.parse_args()
     if not (1 <= args.duration <= 60 and 1 <= args.rounds <= 10 and 1 <= args.connections <= 256):
         sys.exit("bounds: --duration 1-60, --rounds 1-10, --connections 1-256")
@@ -223,6 +227,8 @@ def main() -> None:
         "SPRO_RATELIMIT_BURST": "1000000000",
         "SPRO_ACCESS_LOG": "off",
     }
+    if args.storage == "memory":
+        settings["SPRO_RATELIMIT_STORAGE_URL"] = ""  # each host's shared-memory table
     pg = PgServer().start()
     try:
         url = pg.create_database()
@@ -239,6 +245,7 @@ def main() -> None:
         print(f"load average after: {loadavg()}")
     finally:
         pg.destroy()
+    print(f"rate-limit buckets: {args.storage}")
     report_throughput(results, args)
     print(
         f"publish → every host serving it (RELOAD_CHECK_SECONDS 1.0, {len(delays)} publishes/rollbacks): "

@@ -3,7 +3,8 @@
 - security headers on everything (CSP, nosniff, Referrer-Policy); pages refuse framing
   by other sites (``frame-ancestors 'self'``) except the widget under ``/embed``, which any
   origin may frame by default, or only the configured ones;
-- CORS open for GET on ``/api/``, and per-client rate limiting there (429 + Retry-After);
+- CORS open for GET on ``/api/``, and per-client rate limiting there (429 + Retry-After), the
+  buckets kept in shared memory or, for several hosts, in Redis (finder.web.ratelimit.Budgets);
 - the costly pages (coverage maps and exports, planning, bilan: ``HEAVY_PREFIXES``): their
   own, lower per-client budget (HEAVY_PAGES_PER_MINUTE, HEAVY_PAGES_BURST), and at most
   HEAVY_PAGES_CONCURRENCY of them computed at once in the whole server (finder.web.slots):

@@ -111,6 +111,16 @@ def schemas(geo) -> dict:
             "required": ["status", "dataset"],
             "properties": {"status": {"const": "ok"}, "dataset": ref("Dataset")},
         },
+        "Readiness": {
+            "type": "object",
+            "required": ["status", "database", "reload", "version"],
+            "properties": {
+                "status": {"type": "string", "enum": ["ready", "unavailable"]},
+                "database": {"type": "string", "enum": ["ok", "unreachable"]},
+                "reload": {"type": "string", "enum": ["ok", "failed"]},
+                "version": {"type": "integer", "description": "Version de l'annuaire servie (en mémoire)."},
+            },
+        },
         "GeocodeResults": _geocode_schema(),
         **_coverage_schemas(),
     }
@@ -428,7 +438,24 @@ def paths(geo) -> dict:
                 "Health", "État du service et version de l'annuaire servi.", [], _ok("Health"), tag="service"
             )
         },
+        "/readyz": {"get": _readiness()},
     }
+
+
+def _readiness() -> dict:
+    op = _operation(
+        "Readiness",
+        "Prêt à recevoir du trafic : 200 quand la base répond et que le dernier rechargement a réussi, sinon 503 "
+        "(le serveur continue de répondre aux recherches avec la version en mémoire). Jamais mis en cache.",
+        [],
+        _ok("Readiness"),
+        tag="service",
+    )
+    op["responses"]["503"] = {
+        "description": "Pas prêt : base injoignable ou rechargement de la version publiée en échec.",
+        "content": {JSON: {"schema": ref("Readiness")}},
+    }
+    return op
 
 
 INFO = {

@@ -28,7 +28,24 @@ def test_every_public_endpoint_is_described(doc):
         "/api/v1/vocabularies",
         "/api/v1/openapi.json",
         "/healthz",
+        "/readyz",
     } <= set(doc["paths"])
+
+
+def test_readiness_answers_match_their_schema(app, doc, monkeypatch):
+    import jsonschema
+
+    schema = doc["components"]["schemas"]["Readiness"]
+    responses = doc["paths"]["/readyz"]["get"]["responses"]
+    client = app.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and "200" in responses
+    jsonschema.validate(ready.get_json(), schema)
+    monkeypatch.setattr(app.extensions["spro"].store.db, "ping", lambda: False)
+    down = client.get("/readyz")
+    assert down.status_code == 503 and "503" in responses
+    jsonschema.validate(down.get_json(), schema)
+    assert down.get_json()["database"] == "unreachable"
 
 
 def test_every_api_route_of_the_app_is_documented(app, doc):
