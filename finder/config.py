@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS = {
+    "REGION": "84",  # INSEE region code, or "all" (France); other than 84: scripts/build_geodata.py --region X
     "GEODATA_DIR": str(ROOT / "geodata"),
     "DEMO_DIRECTORY": str(ROOT / "geodata" / "demo" / "directory.json"),
     "DATABASE": None,  # default: <instance_path>/spro.sqlite3
@@ -46,12 +47,26 @@ DEFAULTS = {
 }
 
 
+# INSEE region codes (the same as finder.domain.geography.REGION_CODES; a test keeps them equal).
+REGION_CODES = tuple("01 02 03 04 06 11 24 27 28 32 44 52 53 75 76 84 93 94".split())
+
+
 class ConfigError(RuntimeError):
     pass
 
 
+def region(value) -> str:
+    """The REGION setting as a code: "84", "01"…, or "all" (an integer from the environment is padded)."""
+    code = f"{value:02d}" if isinstance(value, int) and not isinstance(value, bool) else str(value).strip().lower()
+    if code != "all" and code not in REGION_CODES:
+        codes = ", ".join(REGION_CODES)
+        raise ConfigError(f"REGION : code région INSEE inconnu « {value} » (codes : {codes}, ou all).")
+    return code
+
+
 def check(config: dict) -> None:
     """Raise ConfigError on a value the app cannot run with."""
+    config["REGION"] = region(config.get("REGION", DEFAULTS["REGION"]))
     for key in ("GEODATA_DIR",):
         if not Path(config[key]).is_dir():
             raise ConfigError(f"{key}: dossier introuvable : {config[key]}")
