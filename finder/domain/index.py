@@ -293,6 +293,8 @@ class SiteIndex:
             pos, dist, bound = self._search(view.parts[i].walker(p), lat, lon, k, bound)
             found_pos.append(pos)
             found_dist.append(dist)
+        if not found_pos:  # every part lies beyond max_km
+            return []
         return self._rank(np.concatenate(found_pos), np.concatenate(found_dist), k, max_km)
 
     def _search(self, walk, lat: float, lon: float, k: int, bound: float) -> tuple[np.ndarray, np.ndarray, float]:
