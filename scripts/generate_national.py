@@ -39,7 +39,7 @@ from finder.domain import geography, vocab  # noqa: E402
 
 SEED = 2024
 SITES = 100_000
-MIN_PER_DEPARTMENT = 40
+MIN_PER_DEPARTMENT = 40  # sites (fewer for small test directories, never fewer than the networks)
 OUT = ROOT / "geodata" / "build" / "national" / "directory.json"
 DEMO = ROOT / "geodata" / "demo" / "directory.json"
 DATE = "2026-10-01"
@@ -90,8 +90,10 @@ class Generator:
     def run(self, total: int) -> dict:
         deps = sorted(self.by_dep)
         pops = [sum(c.population for c in self.by_dep[d]) for d in deps]
-        floor = MIN_PER_DEPARTMENT * len(deps)
-        counts = [MIN_PER_DEPARTMENT + n for n in largest_remainder(pops, total - floor)]
+        least = max(len(self.mix), min(MIN_PER_DEPARTMENT, total // (2 * len(deps))))  # every network everywhere
+        if total < least * len(deps):
+            raise SystemExit(f"--sites must be at least {least * len(deps)}")
+        counts = [least + n for n in largest_remainder(pops, total - least * len(deps))]
         for dep, count in zip(deps, counts):
             self.department(dep, count)
         return {
