@@ -170,3 +170,27 @@ def test_within_equals_every_pair_measured(grid_settings, data, picks, max_km):
                 want[(o, t)] = d
     assert set(got) == set(want)
     assert all(got[p] == pytest.approx(want[p], abs=1e-9) for p in want)
+
+
+def _site(i: int, c, structure: str = "s0") -> Site:
+    return Site(f"x{i:03d}", structure, "n", "a", "00000", c.insee, c.ref_lat, c.ref_lon)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_a_territory_with_fewer_sites_than_asked_looks_across_the_sea(grid_settings, france, k):
+    """Mayotte has one site: its second nearest is in La Réunion (1,400 km), the third in Paris."""
+    mayotte = [c for c in pool() if c.department == "976"]
+    reunion = [c for c in pool() if c.department == "974"][:2]
+    paris = [c for c in pool() if c.department == "75"][:2]
+    sites = [_site(i, c) for i, c in enumerate([mayotte[0], *reunion, *paris])]
+    deps = [france.communes[s.commune].department for s in sites]
+    structures = {"s0": Structure("s0", "S", "cio", 1, "75")}
+    idx = SiteIndex(sites, structures, deps)
+    communes = Communes(mayotte)
+    pos, km = Analyser(idx, communes).nearest(Criteria(), k)
+    for i, com in enumerate(communes.items):
+        want = oracle(sites, structures, deps, Criteria(), (), com.ref_lat, com.ref_lon, k, None)
+        assert [sites[p].id for p in pos[i] if p >= 0] == [sid for _, sid in want]
+        hits = idx.nearest(com.ref_lat, com.ref_lon, Criteria(), k)
+        assert [sites[h.pos].id for h in hits] == [sid for _, sid in want]
+    assert k < 2 or {france.communes[sites[p].commune].department for p in pos[:, 1]} == {"974"}
