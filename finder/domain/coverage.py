@@ -2,11 +2,11 @@
 
 For a profile (``Criteria``) and a threshold in km, each commune of the region gets its
 nearest matching site from the commune's reference point, the WGS84 geodesic distance and
-whether it lies within the threshold. Communes are ``geography.region_communes()`` (Lyon
-through its 9 arrondissements, so populations add up), sorted by INSEE code.
+whether it lies within the threshold. Communes are ``geography.region_communes()`` (Paris,
+Lyon and Marseille through their arrondissements, so populations add up), sorted by INSEE code.
 
-The computation is vectorised (finder.bulk): exact like an exhaustive geodesic scan,
-without a communes x sites Python loop. With ``territory_only``, a restricted structure's
+The computation is vectorised (finder.bulk): exact like an exhaustive geodesic scan, overseas
+included, without a communes x sites Python loop. With ``territory_only``, a restricted structure's
 sites count only for the communes of its territory.
 """
 
