@@ -42,11 +42,11 @@ _NEIGHBOURS = [(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
 class Points:
     """Points given as (lon, lat) degrees; ``rank`` breaks distance ties (lower first)."""
 
-    def __init__(self, lons, lats, rank=None):
+    def __init__(self, lons, lats, rank=None, xyz=None):
         self.lons = np.asarray(lons, dtype=float)
         self.lats = np.asarray(lats, dtype=float)
         self.rank = np.arange(len(self.lons), dtype=np.int64) if rank is None else np.asarray(rank)
-        self._xyz = self._frame = self._uv = None
+        self._xyz, self._frame, self._uv = xyz, None, None  # xyz: the ECEF coordinates when known
 
     def __len__(self) -> int:
         return len(self.lons)
@@ -312,6 +312,28 @@ def _k_smallest(values: np.ndarray, group: np.ndarray, n: int, k: int) -> np.nda
         chosen |= pick
         rest[pick] = np.inf
     return chosen
+
+
+def nearest_among(origins: Points, o: np.ndarray, targets: Points, t: np.ndarray, k: int) -> Triples:
+    """Of the given pairs (origins[o[i]], targets[t[i]]), those holding each origin's k nearest, measured.
+
+    The k nearest by chord give each origin a bound B (their largest geodesic distance); a pair
+    whose chord exceeds B is farther than B, so only pairs within B by chord are measured.
+    """
+    if len(o) == 0:
+        return Triples.empty()
+    chord = np.sqrt(((targets.xyz[t] - origins.xyz[o]) ** 2).sum(axis=1))
+    nearest = np.flatnonzero(_k_smallest(chord, o, len(origins), k))
+    km = geodesic_km(origins, o[nearest], targets, t[nearest])
+    bound = np.full(len(origins), -np.inf)
+    np.maximum.at(bound, o[nearest], km)
+    keep = np.flatnonzero(chord <= bound[o] * 1000.0 + geodesy.SLACK_M)
+    measured = np.full(len(o), np.nan)
+    measured[nearest] = km
+    out = measured[keep]
+    missing = np.isnan(out)
+    out[missing] = geodesic_km(origins, o[keep][missing], targets, t[keep][missing])
+    return Triples(o[keep], t[keep], out)
 
 
 def within(targets: Points, origins: Points, max_km: float) -> Triples:

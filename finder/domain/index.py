@@ -9,7 +9,7 @@ per code), cached per equivalent criteria. The mask selects a *view*, split by f
 - every site of the frame: the frame's R-tree;
 - a large share of them: the frame's R-tree, skipping non-matching candidates;
 - a mid-sized subset: an R-tree of its own, built once and cached;
-- a small view (all frames together): a vectorised scan of its chord distances.
+- a small view, or a small part: a vectorised scan of its chord distances.
 
 Candidates come in planar (or chord) order; they are ranked by WGS84 geodesic distance, and
 a part's search stops once its next candidate is provably farther than the k-th geodesic
@@ -33,7 +33,7 @@ from finder.domain import geodesy
 from finder.domain.criteria import Criteria
 from finder.domain.model import Site, Structure
 
-SCAN_MAX = 256  # views up to this size are scanned: cheaper than any tree
+SCAN_MAX = 1024  # views (and frames' parts) up to this size are scanned: cheaper than a tree
 DENSE_SHARE = 0.25  # parts above this share of their frame's sites reuse the frame's tree
 VIEW_CACHE = 256
 
@@ -101,30 +101,48 @@ class _Part:
         return got, radius, exhausted
 
 
-class _View:
-    """The matching sites of one criteria: scanned when few, else one part per frame."""
+class _Scan:
+    """A few matching sites, walked by chord distance with one vectorised scan (no tree to build)."""
+
+    kind = "scan"
 
     def __init__(self, owner: SiteIndex, positions: np.ndarray):
-        self.owner = owner
         self.positions = positions
-        if len(positions) <= SCAN_MAX:
-            self.kind, self.parts = "scan", ()
-            self.xyz = owner.xyz[positions]
-            return
-        frames = owner.frame[positions]
-        self.parts = tuple(_Part(owner, int(f), positions[frames == f]) for f in np.unique(frames))
-        self.kind = "+".join(p.kind for p in self.parts)
+        self.xyz = owner.xyz[positions]
+        self.lo, self.hi = tuple(self.xyz.min(axis=0).tolist()), tuple(self.xyz.max(axis=0).tolist())
 
     def walker(self, p: tuple[float, float, float]):
         return lambda n: self.chord_nearest(p, n)
 
     def chord_nearest(self, p: tuple[float, float, float], n: int) -> tuple[np.ndarray, float, bool]:
-        """Like _Part.planar_nearest, by chord distance over the whole (small) view."""
+        """Like _Part.planar_nearest, by chord distance."""
         d2 = ((self.xyz - np.array(p)) ** 2).sum(axis=1)
         if n >= len(d2):
             return self.positions, math.inf, True
         part = np.argpartition(d2, n)
         return self.positions[part[:n]], math.sqrt(d2[part[n]]), False
+
+
+class _View:
+    """The matching sites of one criteria: scanned when few, else one part per frame (each scanned if few)."""
+
+    def __init__(self, owner: SiteIndex, positions: np.ndarray):
+        self.owner = owner
+        self.positions = positions
+        if len(positions) == 0:
+            self.parts = ()
+        elif len(positions) <= SCAN_MAX:
+            self.parts = (_Scan(owner, positions),)
+        else:
+            frames = owner.frame[positions]
+            self.parts = tuple(_part(owner, int(f), positions[frames == f]) for f in np.unique(frames))
+        self.kind = "+".join(p.kind for p in self.parts)
+
+
+def _part(owner: SiteIndex, frame: int, positions: np.ndarray):
+    if len(positions) <= SCAN_MAX and len(positions) < len(owner.frame_positions[frame]):
+        return _Scan(owner, positions)
+    return _Part(owner, frame, positions)
 
 
 class SiteIndex:
@@ -192,6 +210,21 @@ class SiteIndex:
             codes.append(np.repeat(ids, len(pos)))
             positions.append(np.tile(pos, len(ids)))
         self.competent = _Competent(code_ids, codes, positions)
+
+    def competence(self, pos: int, origin_keys: tuple[str, ...]) -> bool | None:
+        """Whether the site's structure serves the origin (criteria.competence), from the flat arrays.
+
+        None when the structure declares no territory or the origin's commune is unknown.
+        """
+        if self.unrestricted[pos] or not origin_keys:
+            return None
+        for key in origin_keys:
+            served = self.competent.get(key)
+            if served is not None:
+                i = int(np.searchsorted(served, pos))
+                if i < len(served) and served[i] == pos:
+                    return True
+        return False
 
     def mask(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> np.ndarray:
         """Boolean array: which sites match the criteria (same semantics as criteria.matches)."""
@@ -278,9 +311,8 @@ class SiteIndex:
             return []
         p = geodesy.ecef1(lat, lon)
         bound = math.inf if max_km is None else float(max_km)
-        if len(view.parts) <= 1:  # a scanned view, or a single frame
-            walker = view.walker(p) if view.kind == "scan" else view.parts[0].walker(p)
-            pos, dist, _ = self._search(walker, lat, lon, k, bound)
+        if len(view.parts) == 1:  # a scanned view, or a single frame
+            pos, dist, _ = self._search(view.parts[0].walker(p), lat, lon, k, bound)
             return self._rank(pos, dist, k, max_km)
         return self._nearest_parts(view, p, lat, lon, k, bound, max_km)
 
@@ -340,6 +372,18 @@ class _Competent(Mapping):
 
     def __contains__(self, code) -> bool:
         return code in self._ids
+
+    def expand(self, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For every competent site of every code: (index of the code in codes, site position)."""
+        if not self._ids:  # no structure declares a territory
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=self._positions.dtype)
+        ids = np.array([self._ids.get(code, -1) for code in codes], dtype=np.int64)
+        known = ids >= 0
+        start = np.where(known, self._starts[np.maximum(ids, 0)], 0)
+        count = np.where(known, self._starts[np.maximum(ids, 0) + 1] - start, 0)
+        before = np.cumsum(count) - count
+        idx = np.repeat(start - before, count) + np.arange(int(count.sum()), dtype=np.int64)
+        return np.repeat(np.arange(len(codes), dtype=np.int64), count), self._positions[idx]
 
     def get(self, code, default=None):
         return self[code] if code in self._ids else default
