@@ -25,6 +25,7 @@ INSTANCE_FILE = "config.py"
 DATABASE_FILE = "spro.sqlite3"
 
 DEFAULTS = {
+    "REGION": "84",  # INSEE region code, or "all" (France); other than 84: scripts/build_geodata.py --region X
     "GEODATA_DIR": str(ROOT / "geodata"),
     "DEMO_DIRECTORY": str(ROOT / "geodata" / "demo" / "directory.json"),
     "DATABASE_URL": None,  # SQLite path or postgresql://user:password@host:port/name; default: DATABASE
@@ -70,6 +71,10 @@ DEFAULTS = {
     "COMPRESS_LEVEL": 6,
     "ANSWER_CACHE_SIZE": 2048,  # nearest answers memoised per worker (0 = off); about 11 kB each
 }
+
+
+# INSEE region codes (the same as finder.domain.geography.REGION_CODES; a test keeps them equal).
+REGION_CODES = tuple("01 02 03 04 06 11 24 27 28 32 44 52 53 75 76 84 93 94".split())
 
 
 class ConfigError(RuntimeError):
@@ -165,9 +170,19 @@ def from_environ(config: dict, environ: Mapping[str, str]) -> None:
         target[key] = value
 
 
+def region(value) -> str:
+    """The REGION setting as a code: "84", "01"…, or "all" (an integer from the environment is padded)."""
+    code = f"{value:02d}" if isinstance(value, int) and not isinstance(value, bool) else str(value).strip().lower()
+    if code != "all" and code not in REGION_CODES:
+        codes = ", ".join(REGION_CODES)
+        raise ConfigError(f"REGION : code région INSEE inconnu « {value} » (codes : {codes}, ou all).")
+    return code
+
+
 def check(config: dict) -> None:
     """Raise ConfigError on a value the app cannot run with."""
     check_database(config)
+    config["REGION"] = region(config.get("REGION", DEFAULTS["REGION"]))
     for key in ("GEODATA_DIR",):
         if not Path(config[key]).is_dir():
             raise ConfigError(f"{key}: dossier introuvable : {config[key]}")

@@ -1,8 +1,8 @@
 """The domain: pure geometry, ranking and analysis of a directory, with no I/O of its own.
 
 Owns the vocabularies (publics, levels, networks, modes), the directory model (structures,
-sites, closures), search criteria and their exact semantics, WGS84 geodesy and the planar
-projection of the index, the reference geography (communes, polygons, reference points),
+sites, closures), search criteria and their exact semantics, WGS84 geodesy and the lower
+bounds of the index (territory frames, chords), the reference geography (communes, polygons, reference points),
 the spatial index and filtered k-nearest search, the engine of one directory version,
 coverage, planning, the bilan, opening hours and the offline geocoder (with an optional
 client of the Base Adresse Nationale).

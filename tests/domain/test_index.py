@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from finder.domain import index as index_mod
 from finder.domain import vocab
-from finder.domain.criteria import Criteria, matches
+from finder.domain.criteria import Criteria, competence, matches
 from finder.domain.index import SiteIndex
 from finder.domain.model import Site, Structure
 
@@ -147,3 +147,12 @@ def test_equal_ages_in_one_interval_share_a_view(engine):
 def test_empty_index_and_zero_k():
     idx = SiteIndex([], {}, [])
     assert idx.nearest(45.0, 5.0, Criteria(), 5) == []
+
+
+@settings(max_examples=50, deadline=None)
+@given(data=directories(), keys=origin_keys)
+def test_competence_from_the_index_equals_criteria_competence(data, keys):
+    sites, structures, deps = data
+    idx = SiteIndex(sites, structures, deps)
+    for pos, s in enumerate(sites):
+        assert idx.competence(pos, keys) == competence(structures[s.structure_id], keys)
