@@ -43,11 +43,19 @@ class Column:
 
 
 class SiteFilter:
-    """Base of the filters. ``name``: the Criteria attribute; ``echo``: its key in answers."""
+    """Base of the filters. ``name``: the Criteria attribute; ``echo``: its key in answers.
+
+    ``restricts(facts)``: whether the site limits its public on this filter (an age range, a list
+    of situations); a person who said nothing about it may not belong to that public.
+    """
 
     name: str
     echo: str
     default = None
+    describes_public = False  # True when ``restricts`` may hold (age, situation, qualification)
+
+    def restricts(self, facts: Facts) -> bool:
+        return False
 
     def normalise(self, value):
         """The value to keep, or None when it does not restrict anything."""
@@ -103,9 +111,14 @@ class Interval(SiteFilter):
         self.name = self.echo = name
         self.low, self.high = low, high
 
+    describes_public = True
+
     def matches(self, facts: Facts, value) -> bool:
         lo, hi = self.low(facts.site), self.high(facts.site)
         return (lo is None or lo <= value) and (hi is None or value <= hi)
+
+    def restricts(self, facts: Facts) -> bool:
+        return self.low(facts.site) is not None or self.high(facts.site) is not None
 
     def build(self, facts: list[Facts]) -> Column:
         lows = np.array([-1 if (x := self.low(f.site)) is None else x for f in facts], dtype=np.int64)
@@ -133,9 +146,14 @@ class Restricted(SiteFilter):
         self.name = self.echo = name
         self.values = values
 
+    describes_public = True
+
     def matches(self, facts: Facts, value) -> bool:
         listed = self.values(facts.site)
         return not listed or value in listed
+
+    def restricts(self, facts: Facts) -> bool:
+        return bool(self.values(facts.site))
 
     def build(self, facts: list[Facts]) -> Column:
         listed = [self.values(f.site) for f in facts]

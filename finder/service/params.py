@@ -532,6 +532,17 @@ Q = Param(
     "Commune, code postal ou adresse.",
     empty_allowed=False,
 )
+DISTANCE, COMPETENT = "distance", "competent"
+ORDER = Param(
+    "order",
+    Code(lambda geo: ((DISTANCE, "Par distance"), (COMPETENT, "Structures compétentes pour la commune d'abord"))),
+    "Ordre des résultats",
+    "distance (par défaut) : par distance géodésique croissante. competent : d'abord, pour chaque structure "
+    "dont le territoire couvre la commune d'origine (Mission locale, CIO, Cap emploi…), son lieu le plus proche "
+    "dont le profil donné confirme le public (âge, situation, qualification donnés quand le lieu les restreint), "
+    "puis les autres lieux par distance. L'ordre choisi est rappelé dans « filters ».",
+    examples=(COMPETENT,),
+)
 GEOCODE_LIMIT = Param("limit", Integer(1, 20, 5), "Nombre maximal", "Nombre maximal.")
 
 # Field-staff analyses: ``department`` restricts the communes analysed, never the sites.
@@ -767,7 +778,7 @@ ACCENT = Param(
 )
 
 ORIGIN = [LAT, LON, COMMUNE]
-NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, PROFILE, DEPARTMENTS), check=check_origin)
+NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, ORDER, PROFILE, DEPARTMENTS), check=check_origin)
 SITES = Endpoint("sites", (PROFILE, DEPARTMENTS))
 GEOCODE = Endpoint("geocode", (Q, GEOCODE_LIMIT))
 COVERAGE = Endpoint("coverage", (PROFILE, COVERAGE_MAX_KM, AREA), blank_is_absent=True)

@@ -202,6 +202,7 @@ def _filters_schema(geo) -> dict:
     props = {p.name: p.kind.schema(geo) for p in [*params.PROFILE, params.DEPARTMENTS]}
     props["max_km"] = {"type": "number"}
     props["limit"] = {"type": "integer"}
+    props["order"] = params.ORDER.kind.schema(geo)
     return {"type": "object", "description": "Filtres appliqués, normalisés (seuls ceux donnés).", "properties": props}
 
 
