@@ -9,6 +9,7 @@ Framework-free: Flask's ``from_pyfile`` and ``from_prefixed_env`` rules, reprodu
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -55,6 +56,8 @@ DEFAULTS = {
     "COMPRESS_MIN_BYTES": 2048,  # gzip JSON answers from this size when the client accepts it
     "COMPRESS_LEVEL": 6,
     "ANSWER_CACHE_SIZE": 2048,  # nearest answers memoised per worker (0 = off); about 11 kB each
+    # Citizen pages
+    "FIXED_NOW": None,  # ISO date-time the pages take as "now" (tests, demonstrations); None = Paris time
 }
 
 
@@ -131,6 +134,7 @@ def check(config: dict) -> None:
         raise ConfigError("TILES_URL doit contenir {z}, {x} et {y}.")
     _check_staff(config)
     check_partner(config)
+    check_pages(config)
 
 
 def _check_staff(config: dict) -> None:
@@ -172,6 +176,18 @@ def check_partner(config: dict) -> None:
     config["EMBED_FRAME_ANCESTORS"] = frame_ancestors(config["EMBED_FRAME_ANCESTORS"])
     exempt = config["RATELIMIT_EXEMPT"]
     config["RATELIMIT_EXEMPT"] = frozenset(exempt.replace(",", " ").split() if isinstance(exempt, str) else exempt)
+
+
+def check_pages(config: dict) -> None:
+    """Citizen-page settings: FIXED_NOW an ISO date-time when given."""
+    fixed = config.get("FIXED_NOW")
+    if fixed:
+        try:
+            dt.datetime.fromisoformat(str(fixed))
+        except ValueError:
+            message = f"FIXED_NOW doit être une date et heure ISO, ex. 2026-12-25T10:00 (reçu : {fixed!r})."
+            raise ConfigError(message) from None
+        config["FIXED_NOW"] = str(fixed)
 
 
 def _int_at_least(config: dict, key: str, lo: int) -> int:

@@ -109,3 +109,10 @@ def test_a_relative_instance_path_is_made_absolute(tmp_path, monkeypatch):
     monkeypatch.setenv("SPRO_INSTANCE_PATH", "inst")
     assert config.instance_path() == tmp_path / "inst"
     assert config.instance_path(DEMO.parent) == DEMO.parent
+
+
+@pytest.mark.parametrize("value", ["25/12/2026", "demain", "2026-13-01T10:00"])
+def test_fixed_now_must_be_an_iso_date_time(instance, monkeypatch, value):
+    monkeypatch.setenv("SPRO_FIXED_NOW", value)
+    with pytest.raises(config.ConfigError, match="FIXED_NOW"):
+        config.load()

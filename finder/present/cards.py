@@ -23,6 +23,20 @@ def km(distance: float) -> str:
     return f"{distance:.0f} km"
 
 
+def state_class(st: hours.Status) -> str:
+    """The CSS modifier of a status headline: open, closed, call (holiday: call first) or unknown."""
+    if st.closure or (st.known and not st.call_first and not st.open_now):
+        return "closed"
+    if st.call_first:
+        return "call"
+    return "open" if st.open_now else "unknown"
+
+
+def iso_in_words(iso: str | None) -> str:
+    """'2026-03-22' -> '22 mars 2026' ('' for None)."""
+    return hours.format_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
 def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
     structure = engine.structures[site.structure_id]
     commune = engine.geo.communes.get(site.commune)
@@ -47,8 +61,13 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
         "levels": [vocab.label(vocab.LEVELS, lv) for lv in site.levels],
         "hours_known": st.known,
         "open_now": st.open_now,
+        "headline": st.headline,  # « Ouvert maintenant », « Jour férié : appelez avant »…
+        "state": state_class(st),
+        "call_first": st.call_first,
+        "holiday": st.holiday,
         "today": st.today_text,
         "closure": st.closure,
+        "closure_until": iso_in_words(st.closure.end) if st.closure else "",
         "next_opening": hours.format_when(st.next_opening, now) if st.next_opening and not st.open_now else None,
         "lat": site.lat,
         "lon": site.lon,
@@ -84,3 +103,21 @@ def map_points(cards: list[dict], url_for_site) -> list[dict]:
         }
         for c in cards
     ]
+
+
+def usual_hours(expression: str | None, start: dt.date) -> list[str]:
+    """An opening_hours expression in French lines, days with the same hours grouped:
+    « Du lundi au vendredi : 8 h 30 – 12 h 30 », « Samedi et dimanche : fermé », dated
+    exceptions, then public holidays. Empty when the hours are unknown or invalid."""
+    described = hours.describe(expression, start)
+    if described is None:
+        return []
+    groups: dict[str, list[int]] = {}
+    for day in described.days:
+        groups.setdefault(day.text, []).append(day.weekday)
+    closed = groups.pop("fermé", None)  # days closed said last
+    lines = [f"{hours.weekdays_text(days)} : {text}" for text, days in groups.items()]
+    if closed:
+        lines.append(f"{hours.weekdays_text(closed)} : fermé")
+    lines += list(described.exceptions) + [described.holidays]
+    return [line[0].upper() + line[1:] for line in lines]

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from finder.directory import freshness
 from finder.domain import hours, vocab
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
@@ -20,6 +21,26 @@ def inject_dataset():
     return {"dataset": state().catalog.info}
 
 
+def paris_now() -> dt.datetime:
+    """Paris time now, or the configured FIXED_NOW (tests and demonstrations of a given day)."""
+    fixed = current_app.config.get("FIXED_NOW")
+    return dt.datetime.fromisoformat(fixed) if fixed else hours.now_paris()
+
+
+@bp.app_template_filter("date_fr")
+def date_fr(value) -> str:
+    """An ISO date (or a date) in words: '22 mars 2026'."""
+    if not value:
+        return ""
+    return hours.format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+
+
+@bp.app_template_filter("sentence")
+def sentence(text: str) -> str:
+    """First letter upper-cased, the rest kept (Jinja's capitalize would lower « Noël »)."""
+    return text[:1].upper() + text[1:] if text else ""
+
+
 def _tiles():
     cfg = current_app.config
     return cfg["TILES_URL"], cfg["TILES_ATTRIBUTION"]
@@ -30,7 +51,7 @@ def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoi
     st = state()
     catalog = st.catalog
     engine = catalog.engine
-    now = now or hours.now_paris()
+    now = now or paris_now()
     outcome = search.run(catalog, st.geocoder, args, limit)
     result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now)
     remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now)
@@ -74,8 +95,8 @@ def index():
 def site(site_id: str):
     engine = state().engine
     s = engine.site(site_id)  # NotFound -> French 404 page
-    now = hours.now_paris()
-    card = cards.site_card(engine, s, now)
+    today = paris_now()
+    card = cards.site_card(engine, s, today)
     structure = engine.structures[s.structure_id]
     point = cards.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
     rendered = maps.results_map(None, point, *_tiles(), zoom=15)
@@ -87,8 +108,10 @@ def site(site_id: str):
         network=vocab.NETWORKS_BY_CODE.get(structure.network),
         cercle=vocab.CERCLES.get(structure.cercle, ""),
         publics=explain.publics_text(s),
-        week=hours.week(s.opening_hours, now.date()),
-        today=now.date(),
+        week=hours.week_days(s.opening_hours, today.date(), s.closures),
+        usual=cards.usual_hours(s.opening_hours, today.date()),
+        closures=[c for c in freshness.current_or_upcoming(s, today.date()) if c != card["closure"]],
+        today=today.date(),
         territory_size=len(structure.territory) if structure.territory is not None else None,
         map=rendered,
         modes=[vocab.label(vocab.MODES, m) for m in s.modes],

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from finder.domain.model import Closure
 from finder.storage.store import Store
 from tests.conftest import make_app
 
@@ -152,3 +153,57 @@ def test_directory_text_is_escaped_everywhere(hostile_client):
             assert "alert(1)</" not in script  # the map data cannot close its script element
     feature = client.get(f"/api/v1/sites/{site.id}").get_json()
     assert feature["properties"]["name"].startswith("<script>")  # JSON keeps the text as data
+
+
+def test_site_page_says_hours_and_dates_in_words(client, engine):
+    site = engine.site("lieu-0001")
+    html = page(client, "/lieux/lieu-0001")
+    assert site.opening_hours not in html and "<code>" not in html  # never the raw expression
+    assert "Du lundi au vendredi : 8\u00a0h\u00a030 – 12\u00a0h\u00a030" in html
+    assert "Jours fériés : fermé" in html
+    y, m, d = site.date_maj.split("-")
+    assert site.date_maj not in html and f"Informations vérifiées le {int(d)} " in html
+    assert re.search(r"<th scope=\"row\">(Lundi|Mardi|Mercredi|Jeudi|Vendredi|Samedi|Dimanche) \d", html)
+
+
+@pytest.fixture(scope="module")
+def christmas(tmp_path_factory):
+    """Friday 25 December 2026, 10:00; lieu-0001 keeps « PH off », lieu-0002 loses it."""
+    app = make_app(tmp_path_factory.mktemp("noel"), FIXED_NOW="2026-12-25T10:00")
+    store = Store(app.config["DATABASE"])
+    d = store.load()
+    sites = [replace(s, opening_hours="Mo-Fr 08:30-12:30,13:30-17:30") if s.id == "lieu-0002" else s for s in d.sites]
+    v = store.add_version(list(d.structures.values()), sites, demo=True, source="t", author="t")
+    store.publish(v, "t")
+    app.extensions["spro"].refresh()
+    return app.test_client()
+
+
+def test_public_holiday_said_as_such(christmas):
+    stated = page(christmas, "/lieux/lieu-0001")
+    assert "Fermé maintenant" in stated and "Vendredi 25 décembre (aujourd'hui)" in stated
+    assert "Jour férié (Noël) : fermé" in stated
+    unstated = page(christmas, "/lieux/lieu-0002")
+    assert "Jour férié : appelez avant" in unstated and "Ouvert maintenant" not in unstated
+    assert "Jour férié (Noël) : appelez avant" in unstated
+    assert "Jours fériés : non précisé, appelez avant" in unstated
+    results = page(christmas, "/?commune=01351")
+    assert "Ouvert maintenant" not in results  # a weekday holiday: nobody is "open now"
+    assert "Jour férié : appelez avant" in results and "Aujourd'hui : jour férié : fermé" in results
+
+
+def test_temporary_closure_dates_in_words(tmp_path):
+    app = make_app(tmp_path, FIXED_NOW="2026-03-10T10:00")
+    store = Store(app.config["DATABASE"])
+    d = store.load()
+    closure = Closure("2026-03-09", "2026-03-22", "Travaux")
+    later = Closure("2026-05-01", "2026-05-03", "")
+    sites = [replace(s, closures=(closure, later)) if s.id == "lieu-0001" else s for s in d.sites]
+    store.publish(store.add_version(list(d.structures.values()), sites, demo=True, source="t", author="t"), "t")
+    app.extensions["spro"].refresh()
+    html = page(app.test_client(), "/lieux/lieu-0001")
+    assert "du 9 mars 2026 au 22 mars 2026 : Travaux" in html
+    assert "Fermeture prévue du 1er mai 2026 au 3 mai 2026" in html
+    assert "2026-03-22" not in html
+    results = page(app.test_client(), "/?commune=01053")
+    assert "Fermé temporairement</strong> (Travaux, jusqu'au 22 mars 2026)" in results
