@@ -58,6 +58,9 @@ DEFAULTS = {
     "ANSWER_CACHE_SIZE": 2048,  # nearest answers memoised per worker (0 = off); about 11 kB each
     # Citizen pages
     "FIXED_NOW": None,  # ISO date-time the pages take as "now" (tests, demonstrations); None = Paris time
+    # Directions links: {from} and {to} become "lat,lon" ({from} empty when the start is unknown)
+    "DIRECTIONS_URL": "https://www.openstreetmap.org/directions?route={from}%3B{to}",
+    "DIRECTIONS_PROVIDER": "OpenStreetMap",
 }
 
 
@@ -179,7 +182,10 @@ def check_partner(config: dict) -> None:
 
 
 def check_pages(config: dict) -> None:
-    """Citizen-page settings: FIXED_NOW an ISO date-time when given."""
+    """Citizen-page settings: FIXED_NOW an ISO date-time when given, a directions link template."""
+    url = str(config["DIRECTIONS_URL"])
+    if not url.startswith(("https://", "http://")) or "{to}" not in url:
+        raise ConfigError("DIRECTIONS_URL doit commencer par https:// et contenir {to} (et {from} pour le départ).")
     fixed = config.get("FIXED_NOW")
     if fixed:
         try:

@@ -116,3 +116,10 @@ def test_fixed_now_must_be_an_iso_date_time(instance, monkeypatch, value):
     monkeypatch.setenv("SPRO_FIXED_NOW", value)
     with pytest.raises(config.ConfigError, match="FIXED_NOW"):
         config.load()
+
+
+@pytest.mark.parametrize("value", ["ftp://x/{to}", "https://maps.example/dir"])
+def test_directions_url_must_be_a_web_template(instance, monkeypatch, value):
+    monkeypatch.setenv("SPRO_DIRECTIONS_URL", value)
+    with pytest.raises(config.ConfigError, match="DIRECTIONS_URL"):
+        config.load()

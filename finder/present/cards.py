@@ -9,7 +9,7 @@ import datetime as dt
 
 from finder.domain import hours, vocab
 from finder.domain.criteria import Criteria
-from finder.domain.engine import Engine, Result
+from finder.domain.engine import Engine, Origin, Result
 from finder.domain.model import Site
 from finder.present import explain
 
@@ -37,10 +37,21 @@ def iso_in_words(iso: str | None) -> str:
     return hours.format_date(dt.date.fromisoformat(iso)) if iso else ""
 
 
+def directions_url(template: str, to: tuple[float, float], start: tuple[float, float] | None = None) -> str:
+    """A directions link from the configured template: ``{from}`` and ``{to}`` become « lat,lon »
+    (comma URL-encoded; ``{from}`` empty without a start). Positions are (lat, lon)."""
+
+    def point(p):
+        return f"{p[0]:.5f}%2C{p[1]:.5f}" if p else ""
+
+    return template.replace("{from}", point(start)).replace("{to}", point(to))
+
+
 def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
     structure = engine.structures[site.structure_id]
     commune = engine.geo.communes.get(site.commune)
     st = hours.status(site.opening_hours, site.closures, now)
+    website = site.website or structure.website
     return {
         "id": site.id,
         "name": site.name,
@@ -54,10 +65,12 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
         "commune": commune.name if commune else site.commune,
         "phone": site.phone,
         "email": site.email,
-        "website": site.website or structure.website,
+        "website": website,
         "accessible": site.accessible,
         "remote": "a-distance" in site.modes,
         "appointment": site.appointment,
+        "appointment_how": explain.appointment(site, website),
+        "who": explain.who(site),
         "levels": [vocab.label(vocab.LEVELS, lv) for lv in site.levels],
         "hours_known": st.known,
         "open_now": st.open_now,
@@ -74,17 +87,34 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
     }
 
 
-def result_cards(engine: Engine, results: list[Result], criteria: Criteria, now: dt.datetime) -> list[dict]:
+def result_cards(
+    engine: Engine,
+    results: list[Result],
+    criteria: Criteria,
+    now: dt.datetime,
+    origin: Origin | None = None,
+    directions: str | None = None,
+    origin_name: str = "",
+) -> list[dict]:
+    """Cards of ranked results; ``directions``: the link template (``directions_url``) from ``origin``."""
     cards = []
+    commune = origin.commune.name if origin and origin.commune else None
     for rank, r in enumerate(results, 1):
         card = site_card(engine, r.site, now)
+        network = engine.structures[r.site.structure_id].network
         card.update(
             rank=rank,
             distance=km(r.distance_km),
             distance_km=r.distance_km,
             in_territory=r.in_territory,
-            why=explain.why(r.site, criteria, r.in_territory),
+            competent=r.competent,
+            yours=explain.yours(network) if r.competent else None,
+            sector=explain.sector(r.in_territory, commune),
+            why=explain.why(r.site, criteria),
         )
+        if directions and origin:
+            card["directions"] = directions_url(directions, (r.site.lat, r.site.lon), (origin.lat, origin.lon))
+            card["directions_from"] = origin_name
         cards.append(card)
     return cards
 

@@ -783,6 +783,7 @@ SITES = Endpoint("sites", (PROFILE, DEPARTMENTS))
 GEOCODE = Endpoint("geocode", (Q, GEOCODE_LIMIT))
 COVERAGE = Endpoint("coverage", (PROFILE, COVERAGE_MAX_KM, AREA), blank_is_absent=True)
 PLANNING = Endpoint("planning", (PROFILE, COVERAGE_MAX_KM, AREA, SUGGESTIONS), blank_is_absent=True)
+SITE = Endpoint("site", (LAT, LON), check=check_origin_if_given)  # the start of the directions link
 SEARCH = Endpoint("search", (SEARCH_Q, LAT, LON, COMMUNE, PROFILE, DEPARTMENTS), check=check_origin_if_given)
 WIDGET = Endpoint("widget", (COMMUNE, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT))
 CONFIGURATOR = Endpoint(

@@ -1,7 +1,7 @@
 """The citizen search as a pure function: free text or position + profile -> outcome.
 
 Used by the search page and the partner widget; no Flask here. The origin and the ranking
-are those of the nearest endpoint (finder.service.nearest).
+are those of the nearest endpoint (finder.service.nearest), competent first.
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ class Outcome:
     results: list[Result] = field(default_factory=list)
     remote: list[Result] = field(default_factory=list)  # offered when nothing is within reach
     errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def nearby(self) -> bool:
+        """Whether a result lies within reach (the person's own far office does not count)."""
+        return any(r.distance_km <= REACH_KM for r in self.results)
 
 
 def run(catalog: Catalog, geocoder: Geocoder, args, limit: int = 10) -> Outcome:
@@ -73,10 +78,11 @@ def is_ambiguous(places: list[Place], geo) -> bool:
 
 
 def _results(catalog, criteria, origin, q, limit, label="") -> Outcome:
-    results = nearest.search(catalog, origin, criteria, limit).results()
-    within = [r for r in results if r.distance_km <= REACH_KM]
+    """Competent first: the person's own offices are shown even beyond reach, then what is within reach."""
+    results = nearest.search(catalog, origin, criteria, limit, competent_first=True).results()
+    within = [r for r in results if r.competent or r.distance_km <= REACH_KM]
     out = Outcome("results", criteria, q, origin, label or _label(origin), results=within)
-    if not within:
+    if not any(r.distance_km <= REACH_KM for r in within):
         out.remote = nearest.search(catalog, origin, criteria.replace(mode="a-distance"), 5).results()
     return out
 

@@ -7,12 +7,12 @@ are counted per host origin (finder.storage.usage), anonymously.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from finder.service import forms, params, usage, widget
 from finder.web import state
-from finder.web.pages import profile_args, search_context
+from finder.web.pages import search_context
 
 bp = Blueprint("embed", __name__)
 
@@ -22,10 +22,7 @@ def widget_page():
     presets = widget.parse(request.args, state().geo)
     _count_load()
     args = MultiDict(widget.search_args(request.args, presets))
-    ctx = search_context(args, limit=presets.limit, endpoint="embed.widget_page")
-    base = presets.params()
-    profile = profile_args(args)
-    ctx["choice_url"] = lambda place: url_for("embed.widget_page", **{**base, **profile, "commune": place.insee})
+    ctx = search_context(args, limit=presets.limit, endpoint="embed.widget_page", keep=presets.params())
     status = 400 if ctx["outcome"].errors else 200
     html = render_template(
         "embed.html",

@@ -46,15 +46,21 @@ def _tiles():
     return cfg["TILES_URL"], cfg["TILES_ATTRIBUTION"]
 
 
-def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoint: str = "pages.index") -> dict:
-    """Everything the search templates need (shared with the partner widget)."""
+def search_context(
+    args, limit: int = 10, now: dt.datetime | None = None, endpoint: str = "pages.index", keep: dict | None = None
+) -> dict:
+    """Everything the search templates need (shared with the partner widget, whose presets ``keep`` are
+    carried into every link)."""
+    keep = keep or {}
     st = state()
     catalog = st.catalog
     engine = catalog.engine
     now = now or paris_now()
     outcome = search.run(catalog, st.geocoder, args, limit)
-    result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now)
-    remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now)
+    directions = current_app.config["DIRECTIONS_URL"]
+    place = (outcome.origin, directions, outcome.origin_label)
+    result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now, *place)
+    remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now, *place)
     rendered = None
     if outcome.kind == "results":
         origin = {
@@ -65,17 +71,28 @@ def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoi
         points = cards.map_points(result_cards, lambda sid: url_for("pages.site", site_id=sid))
         rendered = maps.results_map(origin, points, *_tiles())
     profile = profile_args(args)
+    cep = explain.cep(outcome.criteria) if outcome.kind == "results" else None
+    if cep and cep["networks"] and not outcome.criteria.networks:
+        cep["url"] = url_for(endpoint, **{**keep, **where_args(args), **profile, "network": ",".join(cep["networks"])})
     return {
         "outcome": outcome,
+        "cep": cep,
+        "directions_provider": current_app.config["DIRECTIONS_PROVIDER"],
+        "site_args": {"lat": f"{outcome.origin.lat:.5f}", "lon": f"{outcome.origin.lon:.5f}"} if outcome.origin else {},
         "cards": result_cards,
         "remote": remote,
         "map": rendered,
         "form": {k: (args.getlist(k) or [""])[0] for k in WHERE_KEYS},
         "profile_form": forms.bind("search", params.SEARCH, args, outcome.errors, catalog.geo),
         "reach_km": int(search.REACH_KM),
-        "choice_url": lambda place: url_for(endpoint, commune=place.insee, **profile),
+        "choice_url": lambda place: url_for(endpoint, **{**keep, **profile, "commune": place.insee}),
         "department_name": engine.geo.department_name,
     }
+
+
+def where_args(args) -> dict:
+    """The place fields of the search as typed, to repeat the search in a link."""
+    return {k: v for k in WHERE_KEYS if (v := (args.getlist(k) or [""])[0])}
 
 
 def profile_args(args) -> dict:
@@ -100,6 +117,10 @@ def site(site_id: str):
     structure = engine.structures[s.structure_id]
     point = cards.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
     rendered = maps.results_map(None, point, *_tiles(), zoom=15)
+    errors: dict[str, str] = {}
+    start = params.SITE.parse(request.args, state().geo, errors)
+    start = None if errors or start.get("lat") is None else (start["lat"], start["lon"])
+    start_commune = state().geo.commune_at(*start) if start else None
     return render_template(
         "site.html",
         site=s,
@@ -115,4 +136,8 @@ def site(site_id: str):
         territory_size=len(structure.territory) if structure.territory is not None else None,
         map=rendered,
         modes=[vocab.label(vocab.MODES, m) for m in s.modes],
+        directions=cards.directions_url(current_app.config["DIRECTIONS_URL"], (s.lat, s.lon), start),
+        directions_provider=current_app.config["DIRECTIONS_PROVIDER"],
+        directions_from=(start_commune.name if start_commune else "votre point de départ") if start else None,
+        start_error=next(iter(errors.values()), None),
     )

@@ -38,8 +38,8 @@ def test_home_is_a_french_form_with_demo_banner(client):
 def test_results_list_at_a_shareable_url(client):
     html = page(client, "/?q=Aurillac&age=22&status=demandeurs-emploi&level=2")
     assert "lieux d'accueil près de Aurillac (15000, Cantal)" in html
-    assert 5 <= html.count('class="card"') <= 10  # those within 30 km
-    assert "Compétent pour votre commune" in html
+    assert 5 <= html.count('<li class="card') <= 10  # those within 30 km
+    assert "Votre Mission locale :" in html and "Compétente pour Aurillac" in html
     assert "Ouvert maintenant" in html or "Fermé maintenant" in html
     assert "Aujourd'hui" in html
     assert 'class="why"' in html
@@ -56,7 +56,7 @@ def test_commune_choice_for_ambiguous_input(client):
     html = page(client, "/?q=Saint-Martin&age=30")
     assert "Plusieurs lieux correspondent" in html
     assert "commune=38421" in html and "age=30" in html
-    assert 'class="card"' not in html
+    assert '<li class="card' not in html
 
 
 def test_postcode_shared_by_communes_offers_a_choice(client):
@@ -97,7 +97,7 @@ def test_site_page(client, engine):
     html = page(client, f"/lieux/{site.id}")
     assert site.name in html
     assert "Horaires" in html and "(aujourd'hui)" in html
-    assert "Services et publics" in html and "Public reçu" in html
+    assert "Services et publics" in html and "Pour qui :" in html
     assert "openstreetmap.org/directions" in html
     assert "@media print" not in html  # print layout lives in the stylesheet
     assert 'class="folium-map"' in html
@@ -207,3 +207,67 @@ def test_temporary_closure_dates_in_words(tmp_path):
     assert "2026-03-22" not in html
     results = page(app.test_client(), "/?commune=01053")
     assert "Fermé temporairement</strong> (Travaux, jusqu'au 22 mars 2026)" in results
+
+
+def cards_of(html: str) -> list[str]:
+    return re.findall(r'<li class="card.*?</li>\s*(?=<li class="card|</ol>)', html, re.S)
+
+
+def test_the_commune_s_own_mission_locale_comes_first(client):
+    """La Clusaz: other sectors' Missions locales are nearer; the person's own comes first, said plainly."""
+    html = page(client, "/?commune=74080&age=19&status=demandeurs-emploi&level=2")
+    first = cards_of(html)[0]
+    assert "Votre Mission locale :" in first and "Compétente pour La Clusaz" in first
+    assert "Autre secteur : appelez avant de vous déplacer" in html
+    assert "Hors de son territoire" not in html and "badge-warn" not in html
+    widget = page(client, "/embed?commune=74080&age=19&status=demandeurs-emploi&level=2")
+    assert "Votre Mission locale :" in cards_of(widget)[0]
+
+
+def test_age_bounds_and_conditions_always_shown(client):
+    html = page(client, "/?q=Aurillac")  # no age given
+    ml = next(c for c in cards_of(html) if "Mission locale" in c)
+    assert "Pour qui : 16 à 25 ans seulement" in ml
+    assert "Ouvert à toutes les situations" not in html and "ouvert à toutes les situations" not in html
+    cap = page(client, "/?q=Aurillac&network=cap-emploi")
+    assert "personne en situation de handicap (RQTH) seulement" in cap
+
+
+def test_who_gives_the_cep(client):
+    form = page(client, "/")
+    assert "Qui fait le conseil en évolution professionnelle (CEP) pour moi ?" in form
+    html = page(client, "/?q=Grenoble&age=45&status=salaries&level=2")
+    assert "pour vous (salarié·e), c'est Conseil en évolution professionnelle (opérateur CEP)" in html
+    link = re.search(r'<a href="([^"]*network=cep[^"]*)">Voir seulement ces lieux</a>', html).group(1)
+    only = page(client, link)
+    assert cards_of(only) and all("opérateur CEP" in c for c in cards_of(only))
+    jobseeker = page(client, "/?q=Grenoble&age=30&status=demandeurs-emploi&level=2")
+    assert "c'est France Travail" in jobseeker
+
+
+def test_appointment_says_how(client):
+    html = page(client, "/?q=Aurillac&network=france-travail")
+    card = cards_of(html)[0]
+    assert re.search(r"Sur rendez-vous : appelez le [\d ]+", card)
+
+
+def test_directions_start_from_the_searched_place(client):
+    html = page(client, "/?commune=15014")
+    card = cards_of(html)[0]
+    start = "route=44.93032%2C2.44495%3B"  # Aurillac's town hall, then the site
+    assert start in card and "Itinéraire depuis Aurillac" in card and "(OpenStreetMap)" in card
+    site_link = re.search(r'<h3 class="card-title">.*?<a href="([^"]+)"', card, re.S).group(1)
+    assert "lat=44.93032" in site_link
+    site = page(client, site_link)
+    assert "Itinéraire depuis Aurillac (OpenStreetMap)" in site and start in site
+    plain = page(client, "/lieux/lieu-0001")
+    assert "route=%3B46.2" in plain  # no start known: the provider asks for it
+    bad = page(client, "/lieux/lieu-0001?lat=abc&lon=2")
+    assert "Point de départ de l'itinéraire ignoré" in bad
+
+
+def test_directions_provider_is_configurable(tmp_path):
+    url = "https://maps.example/dir/?origin={from}&destination={to}"
+    client = make_app(tmp_path, DIRECTIONS_URL=url, DIRECTIONS_PROVIDER="Exemple").test_client()
+    card = cards_of(page(client, "/?commune=15014"))[0]
+    assert "https://maps.example/dir/?origin=44.93032%2C2.44495&destination=4" in card and "(Exemple)" in card

@@ -96,7 +96,7 @@ def test_widget_shows_results_for_the_preset_commune(client):
     r = client.get("/embed?commune=15014&network=mission-locale&limit=2&view=map&accent=%23aa0000")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert html.count('class="card"') == 2 and "Mission locale" in html
+    assert html.count('<li class="card') == 2 and "Mission locale" in html
     assert '<base target="_blank">' in html and 'target="_self"' in html  # results open a tab, searches stay
     assert "embed-map-first" in html and "--brand: #aa0000" in html
     assert 'name="commune" value="15014"' in html and 'name="network" value="mission-locale"' in html
