@@ -121,3 +121,26 @@ def cep(c: Criteria) -> dict | None:
     names = " ou ".join(vocab.NETWORKS_BY_CODE[n].label for n in networks)
     text = f"Conseil en évolution professionnelle (CEP) : pour vous ({situation}), c'est {names}."
     return {"text": text, "networks": networks}
+
+
+NEEDS = {1: "m'informer", 2: "être conseillé·e et accompagné·e"}
+
+
+def summary(place: str, c: Criteria) -> list[str]:
+    """The search in one line's parts: « Marcolès · 19 ans · demandeur·se d'emploi · être accompagné·e »."""
+    parts = [place] if place else []
+    if c.age is not None:
+        parts.append(f"{c.age} ans")
+    if c.status:
+        parts.append(_short(vocab.label(vocab.STATUSES, c.status)))
+    if c.qualification:
+        parts.append(_short(vocab.label(vocab.QUALIFICATIONS, c.qualification)))
+    if c.level:
+        parts.append(NEEDS.get(c.level, str(c.level)))
+    if c.networks:
+        parts.append(", ".join(vocab.NETWORKS_BY_CODE[n].label for n in sorted(c.networks)))
+    if c.mode == "a-distance":
+        parts.append("à distance")
+    if c.accessible:
+        parts.append("accessible en fauteuil roulant")
+    return parts

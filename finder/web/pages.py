@@ -58,36 +58,45 @@ def search_context(
     now = now or paris_now()
     outcome = search.run(catalog, st.geocoder, args, limit)
     directions = current_app.config["DIRECTIONS_URL"]
-    place = (outcome.origin, directions, outcome.origin_label)
-    result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now, *place)
-    remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now, *place)
-    rendered = None
-    if outcome.kind == "results":
-        origin = {
-            "lat": outcome.origin.lat,
-            "lon": outcome.origin.lon,
-            "name": "Point de départ : " + outcome.origin_label,
-        }
-        points = cards.map_points(result_cards, lambda sid: url_for("pages.site", site_id=sid))
-        rendered = maps.results_map(origin, points, *_tiles())
+    start = (outcome.origin, directions, outcome.origin_label)
+    result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now, *start)
+    remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now, *start)
     profile = profile_args(args)
-    cep = explain.cep(outcome.criteria) if outcome.kind == "results" else None
-    if cep and cep["networks"] and not outcome.criteria.networks:
-        cep["url"] = url_for(endpoint, **{**keep, **where_args(args), **profile, "network": ",".join(cep["networks"])})
+    link = {**keep, **where_args(args), **profile}  # repeats the search in a link
+    place = outcome.origin_label if outcome.kind == "results" else f"« {outcome.q} »"
     return {
         "outcome": outcome,
-        "cep": cep,
+        "summary": explain.summary(place, outcome.criteria),
+        "addresses": st.geocoder.ban is not None,
+        "cep": _cep(outcome, lambda **more: url_for(endpoint, **{**link, **more})),
         "directions_provider": current_app.config["DIRECTIONS_PROVIDER"],
         "site_args": {"lat": f"{outcome.origin.lat:.5f}", "lon": f"{outcome.origin.lon:.5f}"} if outcome.origin else {},
         "cards": result_cards,
         "remote": remote,
-        "map": rendered,
+        "map": _results_map(outcome, result_cards),
         "form": {k: (args.getlist(k) or [""])[0] for k in WHERE_KEYS},
         "profile_form": forms.bind("search", params.SEARCH, args, outcome.errors, catalog.geo),
         "reach_km": int(search.REACH_KM),
         "choice_url": lambda place: url_for(endpoint, **{**keep, **profile, "commune": place.insee}),
         "department_name": engine.geo.department_name,
     }
+
+
+def _results_map(outcome, result_cards):
+    """The Folium map of a results outcome: the origin and the ranked sites (None otherwise)."""
+    if outcome.kind != "results":
+        return None
+    origin = {"lat": outcome.origin.lat, "lon": outcome.origin.lon, "name": "Point de départ : " + outcome.origin_label}
+    points = cards.map_points(result_cards, lambda sid: url_for("pages.site", site_id=sid))
+    return maps.results_map(origin, points, *_tiles())
+
+
+def _cep(outcome, search_url) -> dict | None:
+    """Who gives the CEP to the person (level 2), with a link keeping only those networks."""
+    cep = explain.cep(outcome.criteria) if outcome.kind == "results" else None
+    if cep and cep["networks"] and not outcome.criteria.networks:
+        cep["url"] = search_url(network=",".join(cep["networks"]))
+    return cep
 
 
 def where_args(args) -> dict:

@@ -9,6 +9,7 @@ import pytest
 from finder.domain.model import Closure
 from finder.storage.store import Store
 from tests.conftest import make_app
+from tests.fake_ban import FakeBan
 
 EXTERNAL = re.compile(
     r"""<(?:script|img|iframe|source)\b[^>]*\bsrc\s*=\s*["']?(?:https?:)?//"""
@@ -54,14 +55,14 @@ def test_position_search_says_near_commune(client):
 
 def test_commune_choice_for_ambiguous_input(client):
     html = page(client, "/?q=Saint-Martin&age=30")
-    assert "Plusieurs lieux correspondent" in html
+    assert "communes correspondent à « Saint-Martin » : laquelle ?" in html
     assert "commune=38421" in html and "age=30" in html
     assert '<li class="card' not in html
 
 
 def test_postcode_shared_by_communes_offers_a_choice(client):
     html = page(client, "/?q=01500")
-    assert "Plusieurs lieux correspondent" in html
+    assert "8 communes correspondent à « 01500 »" in html
 
 
 def test_unknown_place(client):
@@ -271,3 +272,51 @@ def test_directions_provider_is_configurable(tmp_path):
     client = make_app(tmp_path, DIRECTIONS_URL=url, DIRECTIONS_PROVIDER="Exemple").test_client()
     card = cards_of(page(client, "/?commune=15014"))[0]
     assert "https://maps.example/dir/?origin=44.93032%2C2.44495&destination=4" in card and "(Exemple)" in card
+
+
+def test_results_come_first_with_a_one_line_summary(client):
+    html = page(client, "/?commune=15117&age=19&level=2")
+    summary = re.search(r"<summary>(.*?)</summary>", html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", summary)
+    assert text == "Votre recherche : Marcolès · 19 ans · être conseillé·e et accompagné·e — Modifier la recherche"
+    assert html.index('<details class="search-edit">') < html.index('<form class="search-form"')
+    assert html.index("</details>") < html.index('id="results-title"')
+    assert 'id="results-title" tabindex="-1"' in html
+    assert 'class="lead"' not in html  # the home page's introduction gives way to the results
+    home = page(client, "/")
+    assert "search-edit" not in home and 'class="lead"' in home  # nothing to fold before a search
+    assert "search-edit" in page(client, "/embed?commune=15117")  # the widget preset to a commune folds too
+
+
+def test_a_postcode_lists_every_commune_and_names_say_how_many_more(client):
+    html = page(client, "/?q=26400")
+    assert "24 communes correspondent à « 26400 »" in html
+    assert html.count('<li><a href="/?commune=') == 24 and "autre" not in html.split("choice-list")[1][:2000]
+    names = page(client, "/?q=Saint-Martin")
+    listed = names.count('<li><a href="/?commune=')
+    more = int(re.search(r"Et (\d+) autres communes : précisez le nom complet ou le code postal", names).group(1))
+    assert listed == 10 and listed + more == int(re.search(r"(\d+) communes correspondent", names).group(1))
+
+
+def test_an_address_found_only_as_its_commune_says_so(client):
+    html = page(client, "/?q=15+rue+Lesdigui%C3%A8res+Grenoble")
+    assert "Adresse non trouvée précisément : distances depuis la mairie de Grenoble." in html
+    assert "Adresse non trouvée" not in page(client, "/?q=Grenoble")
+    form = page(client, "/")
+    assert "Commune ou code postal" in form and "rue Félix Poulat" not in form  # no address service here
+
+
+def test_a_position_is_named_once(client):
+    html = page(client, "/?lat=45.7667&lon=4.88")
+    assert "près de Villeurbanne (votre position)" in html and "près de près de" not in html
+
+
+def test_with_an_address_service_a_street_is_exact_or_said_approximate(tmp_path):
+    with FakeBan() as ban:
+        client = make_app(tmp_path, BAN_URL=ban.url).test_client()
+        form = page(client, "/")
+        assert "Adresse, commune ou code postal" in form and "rue Félix Poulat" in form
+        exact = page(client, "/?q=12+rue+F%C3%A9lix+Poulat+Grenoble")
+        assert "près de 12 Rue Félix Poulat 38000 Grenoble" in exact and "Adresse non trouvée" not in exact
+        unknown = page(client, "/?q=15+rue+Lesdigui%C3%A8res+Grenoble")  # the BAN does not know this street
+        assert "Adresse non trouvée précisément : distances depuis la mairie de Grenoble." in unknown
