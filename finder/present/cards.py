@@ -119,6 +119,13 @@ def result_cards(
     return cards
 
 
+def _marker_title(card: dict) -> str:
+    """« 1. Mission locale Aurillac – siège — 2,3 km »: a marker named after its place and distance."""
+    rank = f"{card['rank']}. " if card.get("rank") else ""
+    distance = f" — {card['distance']}" if card.get("distance") else ""
+    return f"{rank}{card['name']}{distance}"
+
+
 def map_points(cards: list[dict], url_for_site) -> list[dict]:
     """Points for maps.results_map: plain text only (popups are built with textContent)."""
     return [
@@ -126,6 +133,7 @@ def map_points(cards: list[dict], url_for_site) -> list[dict]:
             "lat": c["lat"],
             "lon": c["lon"],
             "name": c["name"],
+            "title": _marker_title(c),
             "rank": c.get("rank"),
             "url": url_for_site(c["id"]),
             "lines": [c["network"], f"{c['address']}, {c['postcode']} {c['commune']}"]

@@ -1,6 +1,7 @@
 """What the citizen cards say: hours in French lines, status headlines."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -63,3 +64,17 @@ def test_dates_in_words():
     assert cards.iso_in_words("2026-03-22") == "22 mars 2026"
     assert cards.iso_in_words("2026-05-01") == "1er mai 2026"
     assert cards.iso_in_words(None) == ""
+
+
+def test_markers_are_named_after_their_place_and_distance():
+    card = {"id": "x", "name": "Mission locale Aurillac", "rank": 2, "distance": "2,3 km", "lat": 1, "lon": 2,
+            "network": "Mission locale", "address": "1 rue", "postcode": "15000", "commune": "Aurillac"}  # fmt: skip
+    point = cards.map_points([card], lambda sid: f"/lieux/{sid}")[0]
+    assert point["title"] == "2. Mission locale Aurillac — 2,3 km"
+    from finder.present import maps
+
+    rendered = maps.results_map(None, [point], "https://t.example/{z}/{x}/{y}.png", "t")
+    assert json.dumps({"title": point["title"]})[1:-1] in rendered.script
+    assert "keyboard: false" in rendered.script and "'aria-hidden', 'true'" in rendered.script
+    assert "L.control.scale" not in rendered.script  # metric-only scale added by static/js/maps.js
+    assert rendered.js == ("vendor/leaflet/leaflet.js",) and rendered.css == ("vendor/leaflet/leaflet.css",)

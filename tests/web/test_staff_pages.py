@@ -32,7 +32,7 @@ def test_coverage_page_for_the_region(client, engine):
     assert f"{share} % de la population à moins de 20,0 km" in page
     assert page.count('<tr><th scope="row">') >= 12 + 1  # départements, then zones blanches
     assert f"Zones blanches : {len(cov.uncovered())} communes" in page
-    assert "/static/vendor/leaflet/leaflet.js" in page
+    assert re.search(r"data-js=\"/static/vendor/leaflet/leaflet\.[0-9a-f]{10}\.js\"", page)
     assert "cdn" not in page.lower() and "unpkg" not in page and "jsdelivr" not in page
     assert len(r.data) < 3_000_000
     assert 'href="/couverture/export.csv?' in page and 'href="/couverture/export.geojson?' in page
