@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, request
+from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 DIGEST_LENGTH = 10
@@ -94,11 +95,21 @@ def serve(filename: str):
     return response
 
 
+def inline_css(name: str) -> Markup:
+    """Template global: a stylesheet as a <style> element. The citizen pages inline their small
+    stylesheet: on a slow network, one round trip less before the results show."""
+    text = current_app.extensions["spro_assets"].files[name].data.decode("utf-8")
+    if "</" in text:
+        raise ValueError(f"{name} cannot be inlined: it contains '</'")
+    return Markup(f"<style>{text}</style>")
+
+
 def init_app(app: Flask, folder: Path) -> Assets:
     """Serve ``folder`` at /static/ (endpoint ``static``) and fingerprint its URLs."""
     assets = Assets(folder)
     app.extensions["spro_assets"] = assets
     app.add_url_rule("/static/<path:filename>", endpoint="static", view_func=serve)
+    app.jinja_env.globals["inline_css"] = inline_css
 
     @app.url_defaults
     def fingerprint(endpoint, values):

@@ -19,9 +19,21 @@ def static_urls(html: str) -> list[str]:
 def test_pages_link_fingerprinted_files(client):
     html = client.get("/?q=Grenoble&age=22&level=2").get_data(as_text=True)
     urls = static_urls(html)
-    assert any("/css/app." in u for u in urls) and any("/vendor/leaflet/leaflet." in u for u in urls)
+    assert any("/js/search." in u for u in urls) and any("/vendor/leaflet/leaflet." in u for u in urls)
     for url in urls:
         assert re.search(r"\.[0-9a-f]{10}\.(css|js)$", url), url
+    staff = client.get("/bilan").get_data(as_text=True)
+    assert re.search(r'href="/static/css/staff\.[0-9a-f]{10}\.css"', staff)
+
+
+def test_citizen_pages_inline_their_small_stylesheet(client, app):
+    css = app.extensions["spro_assets"].files["css/app.css"].data.decode()
+    for url in ("/", "/?q=Grenoble", "/lieux/lieu-0001", "/embed?commune=15014"):
+        html = client.get(url).get_data(as_text=True)
+        assert f"<style>{css}</style>" in html, url  # one round trip less on a slow network
+        assert '<link rel="icon" href="data:,">' in html  # and no /favicon.ico request
+    login = client.get("/admin/login")  # staff pages keep a strict CSP (no inline style): a link
+    assert re.search(r'<link rel="stylesheet" href="/static/css/app\.[0-9a-f]{10}\.css">', login.text)
 
 
 @pytest.mark.parametrize("name", ["css/app.css", "js/search.js", "js/maps.js", "vendor/leaflet/leaflet.js"])
