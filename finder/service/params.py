@@ -139,6 +139,37 @@ class Decimal(Kind):
 
 
 @dataclass(frozen=True)
+class IntRange(Kind):
+    """Two integers « lo-hi » (``16-25``; an en dash or « à » too), lo ≤ hi, both in [lo_max, hi_max]."""
+
+    lo: int
+    hi: int
+
+    def parse(self, raw, name, geo):
+        text = raw.replace("–", "-").replace(" à ", "-").replace(" ", "")
+        parts = text.split("-")
+        try:
+            a, b = (int(x) for x in parts)
+        except ValueError:
+            raise InvalidParameter(
+                f"« {name} » doit être une tranche comme 16-25 (reçu : « {raw} »).", field=name
+            ) from None
+        if not (self.lo <= a <= b <= self.hi):
+            raise InvalidParameter(
+                f"« {name} » : deux âges de {self.lo} à {self.hi}, le premier au plus égal au second "
+                f"(reçu : « {raw} »).",
+                field=name,
+            )
+        return (a, b)
+
+    def schema(self, geo) -> dict:
+        return {"type": "string", "pattern": "^[0-9]{1,3}-[0-9]{1,3}$"}
+
+    def strings(self, value) -> list[str]:
+        return [] if value is None else [f"{value[0]}-{value[1]}"]
+
+
+@dataclass(frozen=True)
 class Code(Kind):
     """One code of a vocabulary (or of the geography); ``integer``: the codes are numbers."""
 
@@ -356,6 +387,30 @@ AGE = Param(
         "widget": Field("number", "public", attrs=AGE_ATTRS),
     },
 )
+AGE_RANGES = (
+    ("0-15", "Moins de 16 ans"),
+    ("16-25", "16 à 25 ans"),
+    ("26-44", "26 à 44 ans"),
+    ("45-120", "45 ans et plus"),
+)
+AGE_RANGE = Param(
+    "age_range",
+    IntRange(0, AGE_MAX),
+    "Tranche d'âge",
+    "Tranche d'âge « min-max » (ex. 16-25) : lieux qui reçoivent toute la tranche (âge minimal du lieu ≤ min, "
+    "âge maximal ≥ max). Les tranches du bilan : 0-15, 16-25, 26-44, 45-120.",
+    criterion="age_range",
+    fields={
+        "staff": Field(
+            "select",
+            "profile",
+            empty="— Toutes —",
+            hint="(lieux recevant toute la tranche)",
+            options=lambda g: AGE_RANGES,
+        )
+    },
+    examples=("16-25",),
+)
 STATUS = Param(
     "status",
     Code(_terms(vocab.STATUSES)),
@@ -469,7 +524,7 @@ DEPARTMENTS = Param(
 
 # The person's profile: the filters every search form and endpoint offers. Declaring a new
 # profile filter = one domain filter (finder.domain.filters) + one Param appended here.
-PROFILE: list[Param] = [AGE, STATUS, QUALIFICATION, LEVEL, NETWORK, MODE, ACCESSIBLE, TERRITORY]
+PROFILE: list[Param] = [AGE, AGE_RANGE, STATUS, QUALIFICATION, LEVEL, NETWORK, MODE, ACCESSIBLE, TERRITORY]
 
 
 @contextmanager
@@ -614,6 +669,7 @@ BILAN_TABLES = (
     ("genre", "Personnes reçues par genre"),
     ("age", "Personnes reçues par tranche d'âge"),
     ("provenance", "Personnes reçues par provenance"),
+    ("departements", "Personnes reçues par département"),
 )
 YEAR = Param("annee", Year(), "Année", "Année du bilan (la dernière par défaut).")
 TABLE = Param("tableau", Code(lambda ctx: BILAN_TABLES), "Tableau", "Tableau exporté (CSV).")

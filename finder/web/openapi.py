@@ -521,7 +521,8 @@ def _coverage_schemas() -> dict:
             "insee": {"type": "string", "example": "15014"},
             "name": {"type": "string"},
             "department": {"type": "string"},
-            "epci": {"type": ["string", "null"]},
+            "epci": {"type": ["string", "null"], "description": "Code SIREN de l'EPCI"},
+            "epci_name": {"type": ["string", "null"], "description": "Nom de l'EPCI"},
             "population": {"type": "integer"},
             "point": {
                 "type": "array",

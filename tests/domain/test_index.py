@@ -67,6 +67,7 @@ def directories(draw, territory_codes=("01001", "38185", "69383", "69123")):
 criteria = st.builds(
     Criteria,
     age=st.one_of(st.none(), st.integers(0, 90)),
+    age_range=st.one_of(st.none(), st.tuples(st.integers(0, 70), st.integers(0, 70)).map(lambda t: tuple(sorted(t)))),
     status=st.one_of(st.none(), st.sampled_from(STATUSES)),
     qualification=st.one_of(st.none(), st.sampled_from(QUALS)),
     level=st.one_of(st.none(), st.sampled_from([1, 2])),
