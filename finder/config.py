@@ -11,6 +11,7 @@ Framework-free: Flask's ``from_pyfile`` and ``from_prefixed_env`` rules, reprodu
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import json
 import os
@@ -70,6 +71,11 @@ DEFAULTS = {
     "COMPRESS_MIN_BYTES": 2048,  # gzip JSON answers from this size when the client accepts it
     "COMPRESS_LEVEL": 6,
     "ANSWER_CACHE_SIZE": 2048,  # nearest answers memoised per worker (0 = off); about 11 kB each
+    # Citizen pages
+    "FIXED_NOW": None,  # ISO date-time the pages take as "now" (tests, demonstrations); None = Paris time
+    # Directions links: {from} and {to} become "lat,lon" ({from} empty when the start is unknown)
+    "DIRECTIONS_URL": "https://www.openstreetmap.org/directions?route={from}%3B{to}",
+    "DIRECTIONS_PROVIDER": "OpenStreetMap",
 }
 
 
@@ -195,6 +201,7 @@ def check(config: dict) -> None:
         raise ConfigError("TILES_URL doit contenir {z}, {x} et {y}.")
     _check_staff(config)
     check_partner(config)
+    check_pages(config)
 
 
 def _check_staff(config: dict) -> None:
@@ -244,6 +251,21 @@ def check_partner(config: dict) -> None:
     config["EMBED_FRAME_ANCESTORS"] = frame_ancestors(config["EMBED_FRAME_ANCESTORS"])
     exempt = config["RATELIMIT_EXEMPT"]
     config["RATELIMIT_EXEMPT"] = frozenset(exempt.replace(",", " ").split() if isinstance(exempt, str) else exempt)
+
+
+def check_pages(config: dict) -> None:
+    """Citizen-page settings: FIXED_NOW an ISO date-time when given, a directions link template."""
+    url = str(config["DIRECTIONS_URL"])
+    if not url.startswith(("https://", "http://")) or "{to}" not in url:
+        raise ConfigError("DIRECTIONS_URL doit commencer par https:// et contenir {to} (et {from} pour le départ).")
+    fixed = config.get("FIXED_NOW")
+    if fixed:
+        try:
+            dt.datetime.fromisoformat(str(fixed))
+        except ValueError:
+            message = f"FIXED_NOW doit être une date et heure ISO, ex. 2026-12-25T10:00 (reçu : {fixed!r})."
+            raise ConfigError(message) from None
+        config["FIXED_NOW"] = str(fixed)
 
 
 def _int_at_least(config: dict, key: str, lo: int) -> int:

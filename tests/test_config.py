@@ -133,3 +133,17 @@ def test_the_command_line_and_the_app_read_database_url(instance, tmp_path, monk
     monkeypatch.setenv("SPRO_DATABASE_URL", str(shared))
     assert cli.main(["init"]) == 0 and shared.exists()
     assert create_app({"TESTING": True}).config["DATABASE_URL"] == str(shared)
+
+
+@pytest.mark.parametrize("value", ["25/12/2026", "demain", "2026-13-01T10:00"])
+def test_fixed_now_must_be_an_iso_date_time(instance, monkeypatch, value):
+    monkeypatch.setenv("SPRO_FIXED_NOW", value)
+    with pytest.raises(config.ConfigError, match="FIXED_NOW"):
+        config.load()
+
+
+@pytest.mark.parametrize("value", ["ftp://x/{to}", "https://maps.example/dir"])
+def test_directions_url_must_be_a_web_template(instance, monkeypatch, value):
+    monkeypatch.setenv("SPRO_DIRECTIONS_URL", value)
+    with pytest.raises(config.ConfigError, match="DIRECTIONS_URL"):
+        config.load()

@@ -152,7 +152,7 @@ COLUMNS: tuple[Column, ...] = (
         "horaires_accueil",
         "Horaires d'accueil",
         "Horaires au format OpenStreetMap opening_hours (comme horaires_accueil dans data·inclusion).",
-        "Mo-Fr 08:30-12:30,13:30-17:30",
+        "Mo-Fr 08:30-12:30,13:30-17:30; PH off",
     ),
     Column(
         "accessible_pmr",

@@ -242,6 +242,7 @@ class RowParser:
             "closures": g("fermetures", self.closures, ()),
         }
         self.cross_checks(site)
+        self.hours_advice(site.get("opening_hours"))
         return site
 
     def structure_fields(self, commune: str | None) -> dict:
@@ -370,6 +371,11 @@ class RowParser:
             self.warning(
                 "commune", "commune_name", f"Nom « {name} » différent de celui du code INSEE : {commune.name}.", name
             )
+
+    def hours_advice(self, expression: str | None) -> None:
+        """Warnings (not errors) on valid hours: overridden rules, cancelled exceptions, holidays unstated."""
+        for code, message in checks.hours_warnings(expression) if expression else ():
+            self.warning("horaires_accueil", code, message, expression)
 
     def position(self, draft: Draft) -> None:
         lat = self.get("latitude", checks.number)

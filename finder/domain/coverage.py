@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,7 @@ class Communes:
     """A list of communes as arrays; ``points`` are their reference points."""
 
     items: list[Commune]
+    epci_names: dict[str, str] = field(default_factory=dict)  # EPCI code (SIREN) -> name
 
     def __post_init__(self):
         self.items = sorted(self.items, key=lambda c: c.insee)
@@ -45,7 +46,10 @@ class Communes:
 
     @classmethod
     def of_region(cls, geo: Geography) -> Communes:
-        return cls(geo.region_communes())
+        return cls(geo.region_communes(), {code: e["name"] for code, e in geo.epcis.items()})
+
+    def epci_name(self, code: str | None) -> str | None:
+        return self.epci_names.get(code, code) if code else None
 
     def __len__(self) -> int:
         return len(self.items)

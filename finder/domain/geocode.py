@@ -213,6 +213,12 @@ class Geocoder:
         return self.geo.commune_at(lat, lon)
 
 
+def is_fallback(q: str, place: Place) -> bool:
+    """True when ``q`` reads as a street address but ``place`` is only a commune (offline geocoding, or
+    the BAN did not find the street): distances then start from the commune's reference point."""
+    return place.kind != "address" and looks_like_address(q)
+
+
 def looks_like_address(q: str) -> bool:
     words = tokens(POSTCODE.sub(" ", q))
     return any(w in STREET_WORDS for w in words) or bool(re.match(r"^\s*\d{1,4}\s*(bis|ter)?\b", q))

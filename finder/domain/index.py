@@ -16,6 +16,10 @@ a part's search stops once its next candidate is provably farther than the k-th 
 distance found: planar and chord distances never exceed the geodesic one (see geodesy).
 Parts are visited nearest first; a part whose box is farther than the k-th distance found
 is skipped. The result equals an exhaustive geodesic scan, overseas included.
+
+Competent first (``nearest(..., competent_first=True)``, ``competent_nearest``): for each structure with a territory
+that covers the origin (its communes), its nearest matching site whose public the profile
+confirms (``criteria.confirms``) comes first, nearest first; then the other sites by distance.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ VIEW_CACHE = 256
 class Hit:
     pos: int  # position of the site in the index
     distance_km: float
+    competent: bool = False  # put first: the nearest site of a structure competent for the origin
 
 
 def _tree(uv: np.ndarray):
@@ -173,6 +178,9 @@ class SiteIndex:
         self._facts = [Facts(s, structures[s.structure_id], d) for s, d in zip(sites, departments)]
         self._columns: dict = {}  # filter name -> Column, built on first use
         self._build_territories(sites, structures)
+        self.structure_ids = [s.structure_id for s in sites]
+        self._restricted: dict = {}  # public filter name -> bool column: the site restricts it
+        self._confirmed: dict = {}  # public filters not given -> sites confirmed (a handful of keys)
 
     def _build_territories(self, sites, structures) -> None:
         """Which sites serve which commune, read once per structure (not per site).
@@ -233,6 +241,25 @@ class SiteIndex:
             m &= ok
         return m
 
+    def restricted(self, name: str) -> np.ndarray:
+        """Which sites limit their public on filter ``name`` (built once)."""
+        col = self._restricted.get(name)
+        if col is None:
+            f = FILTERS[name]
+            col = self._restricted[name] = np.array([f.restricts(x) for x in self._facts], dtype=bool)
+        return col
+
+    def confirmed(self, c: Criteria) -> np.ndarray:
+        """Boolean array: sites whose public the profile confirms (same semantics as criteria.confirms)."""
+        unasked = tuple(n for n, f in FILTERS.items() if f.describes_public and n not in dict(c.values))
+        ok = self._confirmed.get(unasked)
+        if ok is None:
+            ok = np.ones(self.size, dtype=bool)
+            for name in unasked:
+                ok &= ~self.restricted(name)
+            self._confirmed[unasked] = ok
+        return ok
+
     def _key(self, c: Criteria, origin_keys: tuple[str, ...]):
         values = tuple((name, self.column(name).key(value)) for name, value in c.values)
         return values, (origin_keys if c.territory_only else None)
@@ -262,11 +289,44 @@ class SiteIndex:
         k: int = 10,
         max_km: float | None = None,
         origin_keys: tuple[str, ...] = (),
+        competent_first: bool = False,
     ) -> list[Hit]:
         """The k matching sites nearest to (lat, lon) by geodesic distance, nearest first.
 
-        Ties are broken by site id. Sites farther than max_km (km) are left out.
+        Ties are broken by site id. Sites farther than max_km (km) are left out. With
+        ``competent_first``, the sites of ``competent_nearest`` come first, then the others by distance.
         """
+        if not competent_first:
+            return self._nearest(lat, lon, c, k, max_km, origin_keys)
+        first = self.competent_nearest(lat, lon, c, origin_keys, max_km)[:k]
+        taken = {h.pos for h in first}
+        rest = self._nearest(lat, lon, c, k + len(first), max_km, origin_keys)
+        return first + [h for h in rest if h.pos not in taken][: k - len(first)]
+
+    def competent_nearest(
+        self, lat: float, lon: float, c: Criteria, origin_keys: tuple[str, ...], max_km: float | None = None
+    ) -> list[Hit]:
+        """For each structure whose territory holds one of ``origin_keys``, its matching site nearest to
+        (lat, lon) among those whose public the profile confirms; nearest first, ties by site id."""
+        found = [self.competent[key] for key in origin_keys if key in self.competent]
+        if not found:
+            return []
+        pos = np.unique(np.concatenate(found))
+        pos = pos[np.isin(pos, self.positions(c, origin_keys), assume_unique=True) & self.confirmed(c)[pos]]
+        if len(pos) == 0:
+            return []
+        dist = geodesy.distances_km(lat, lon, self.lats[pos], self.lons[pos])
+        hits, seen = [], set()
+        for i in np.lexsort((self.id_rank[pos], dist)):
+            p, d = int(pos[i]), float(dist[i])
+            if max_km is not None and d > max_km:
+                break
+            if self.structure_ids[p] not in seen:
+                seen.add(self.structure_ids[p])
+                hits.append(Hit(p, d, True))
+        return hits
+
+    def _nearest(self, lat, lon, c, k, max_km, origin_keys) -> list[Hit]:
         if self.size == 0 or k <= 0:
             return []
         view = self.view(c, origin_keys)

@@ -84,8 +84,10 @@ def coverage_map(
     geo: Geography,
     tiles: tuple[str, str],
     site_url,
+    site_lines=None,
 ) -> maps.RenderedMap:
-    """Communes of ``mask`` coloured by distance class, with ``sites`` on top (site_url(id) -> link)."""
+    """Communes of ``mask`` coloured by distance class, with ``sites`` on top (site_url(id) -> link,
+    ``site_lines(site)`` -> popup lines)."""
     region = bool(mask.all())
     shapes = geometries(geo, region)
     features = []
@@ -102,7 +104,7 @@ def coverage_map(
         style_function=_style,
         on_each_feature=folium.JsCode(COMMUNE_TOOLTIP),
     ).add_to(m)
-    _sites_layer(sites, site_url).add_to(m)
+    sites_layer(sites, site_url, site_lines).add_to(m)
     m.fit_bounds(_bounds(cov, mask))
     return maps.render(m)
 
@@ -113,12 +115,13 @@ def _style(feature: dict) -> dict:
     return {"fillColor": colour, "color": "#5b5b5b", "weight": 0.4, "fillOpacity": 0.75}
 
 
-def _sites_layer(sites: list[Site], site_url) -> folium.GeoJson:
+def sites_layer(sites: list[Site], site_url, lines=None) -> folium.GeoJson:
+    """The matching sites as small circles; ``lines(site)``: popup lines under the name."""
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
-            "properties": {"name": s.name, "url": site_url(s.id), "lines": []},
+            "properties": {"name": s.name, "url": site_url(s.id), "lines": lines(s) if lines else []},
         }
         for s in sites
     ]

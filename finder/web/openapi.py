@@ -202,6 +202,7 @@ def _filters_schema(geo) -> dict:
     props = {p.name: p.kind.schema(geo) for p in [*params.PROFILE, params.DEPARTMENTS]}
     props["max_km"] = {"type": "number"}
     props["limit"] = {"type": "integer"}
+    props["order"] = params.ORDER.kind.schema(geo)
     return {"type": "object", "description": "Filtres appliqués, normalisés (seuls ceux donnés).", "properties": props}
 
 
@@ -520,7 +521,8 @@ def _coverage_schemas() -> dict:
             "insee": {"type": "string", "example": "15014"},
             "name": {"type": "string"},
             "department": {"type": "string"},
-            "epci": {"type": ["string", "null"]},
+            "epci": {"type": ["string", "null"], "description": "Code SIREN de l'EPCI"},
+            "epci_name": {"type": ["string", "null"], "description": "Nom de l'EPCI"},
             "population": {"type": "integer"},
             "point": {
                 "type": "array",

@@ -5,7 +5,6 @@ départements; a directory may leave whole territories without a site, so that t
 site of an origin in Mayotte may be in La Réunion (or in Paris).
 """
 
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -248,7 +248,7 @@ def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
     assert unknown.status_code == 404
     later = {**form, "start": "2099-01-01", "end": "2099-01-02", "reason": "Inventaire"}
     assert staff.post("/admin/fermetures", data=later).status_code == 303
-    assert "Fermeture prévue du 2099-01-01 au 2099-01-02 : Inventaire" in staff.get("/lieux/lieu-0001").text
+    assert "Fermeture prévue du 1er janvier 2099 au 2 janvier 2099 : Inventaire" in staff.get("/lieux/lieu-0001").text
     removal = {"csrf_token": staff.csrf, "site": "lieu-0001", "start": "2020-01-01", "end": "2099-12-31"}
     assert staff.post("/admin/fermetures/supprimer", data=removal).status_code == 303
     assert "Fermé temporairement" not in staff.get("/lieux/lieu-0001").text

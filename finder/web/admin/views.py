@@ -32,12 +32,6 @@ def guard():
 bp.after_request(security.staff_headers)
 
 
-@bp.app_template_global()
-def upcoming_closures(site) -> list:
-    """Template helper for the citizen site page: the site's closures not over yet."""
-    return freshness.current_or_upcoming(site, dt.date.today())
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_err):
     message = f"Fichier trop volumineux : {current_app.config['IMPORT_MAX_MB']:g} Mo au plus."
