@@ -155,9 +155,10 @@ def test_a_failing_migration_changes_nothing(database_url, monkeypatch):
 def test_a_database_newer_than_the_program_is_left_alone(database_url, monkeypatch):
     store = Store(database_url)
     store.initialise(DEMO)
+    latest = schema.LATEST
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
     monkeypatch.setattr(schema, "LATEST", 1)
-    assert store.migrate() == (2, 2)  # an older program on a migrated database: no error, nothing undone
+    assert store.migrate() == (latest, latest)  # an older program on a migrated database: no error, nothing undone
     assert store.load().info.version == 1
 
 
