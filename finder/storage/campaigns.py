@@ -110,3 +110,16 @@ def open_targets_of(store: Store, username: str, structure_id: str, today: str) 
                 (username, structure_id, today),
             )
         ]
+
+
+def set_version(store: Store, target_id: int, version: int) -> None:
+    with store.db.connection() as con:
+        con.execute("UPDATE campaign_targets SET version=? WHERE id=?", (version, target_id))
+
+
+def reopen(store: Store, target_id: int) -> None:
+    """Undo an answer whose publication failed (the link is gone: a reminder gives a new one)."""
+    with store.db.connection() as con:
+        con.execute(
+            "UPDATE campaign_targets SET answer=NULL, answered_at=NULL, answered_by=NULL WHERE id=?", (target_id,)
+        )
