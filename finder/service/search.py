@@ -30,6 +30,7 @@ class Outcome:
     results: list[Result] = field(default_factory=list)
     remote: list[Result] = field(default_factory=list)  # offered when nothing is within reach
     errors: dict[str, str] = field(default_factory=dict)
+    nearest_km: float | None = None  # distance to the nearest matching site, however far (None: no match)
 
 
 def run(catalog: Catalog, geocoder: Geocoder, args, limit: int = 10) -> Outcome:
@@ -76,6 +77,7 @@ def _results(catalog, criteria, origin, q, limit, label="") -> Outcome:
     results = nearest.search(catalog, origin, criteria, limit).results()
     within = [r for r in results if r.distance_km <= REACH_KM]
     out = Outcome("results", criteria, q, origin, label or _label(origin), results=within)
+    out.nearest_km = results[0].distance_km if results else None
     if not within:
         out.remote = nearest.search(catalog, origin, criteria.replace(mode="a-distance"), 5).results()
     return out
