@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from finder.directory import freshness
 from finder.domain import hours, vocab
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
@@ -32,8 +33,11 @@ def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoi
     engine = catalog.engine
     now = now or hours.now_paris()
     outcome = search.run(catalog, st.geocoder, args, limit)
-    result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now)
-    remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now)
+    counter = current_app.extensions.get("spro_demand")
+    if counter is not None:
+        counter.record(outcome)
+    result_cards = flag_unconfirmed(cards.result_cards(engine, outcome.results, outcome.criteria, now), now)
+    remote = flag_unconfirmed(cards.result_cards(engine, outcome.remote, outcome.criteria, now), now)
     rendered = None
     if outcome.kind == "results":
         origin = {
@@ -57,6 +61,14 @@ def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoi
     }
 
 
+def flag_unconfirmed(items: list[dict], now: dt.datetime) -> list[dict]:
+    """Mark the cards of sites not confirmed for FRESHNESS_FLAG_DAYS (« informations à confirmer »)."""
+    days = current_app.config["FRESHNESS_FLAG_DAYS"]
+    for card in items:
+        card["to_confirm"] = freshness.unconfirmed(card.get("date_maj"), now.date(), days)
+    return items
+
+
 def profile_args(args) -> dict:
     """The profile fields of the search form as typed, to carry them into a link."""
     keys = [p.name for p in params.PROFILE if p.form_field("search")]
@@ -75,7 +87,7 @@ def site(site_id: str):
     engine = state().engine
     s = engine.site(site_id)  # NotFound -> French 404 page
     now = hours.now_paris()
-    card = cards.site_card(engine, s, now)
+    card = flag_unconfirmed([cards.site_card(engine, s, now)], now)[0]
     structure = engine.structures[s.structure_id]
     point = cards.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
     rendered = maps.results_map(None, point, *_tiles(), zoom=15)
