@@ -583,7 +583,11 @@ WEIGHT = Param(
     "Pondérer par",
     "population : la population des communes ; demande : les recherches de lieux observées depuis chaque commune "
     "(comptées anonymement, moins de 5 ignorées).",
-    fields={"staff": Field("select", "analysis", empty="— La population —")},
+    fields={
+        "staff": Field(
+            "select", "analysis", empty="La population", options=lambda geo: [("demande", "Les recherches observées")]
+        )
+    },
 )
 
 

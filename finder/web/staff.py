@@ -15,7 +15,7 @@ from finder.domain import bilan as bilan_mod
 from finder.domain import vocab
 from finder.errors import FinderError
 from finder.present import coverage_map
-from finder.service import bilan, coverage, forms, params, planning
+from finder.service import bilan, coverage, demand, forms, params, planning
 from finder.service.coverage import CoverageAnswer
 from finder.web import state
 from finder.web.downloads import download
@@ -24,6 +24,7 @@ from finder.web.staff_format import register_filters
 bp = Blueprint("staff", __name__)
 WHITE_ROWS = 100  # zones blanches listed on the page (the exports have them all)
 CRITICAL_ROWS = 20
+DEMAND_ROWS = 50
 
 
 def register(app: Flask) -> None:
@@ -59,8 +60,9 @@ def coverage_page():
     cov, mask, engine = answer.coverage, answer.mask, catalog.engine
     sites = engine.matching(answer.criteria.replace(territory_only=False))
     tiles = (current_app.config["TILES_URL"], current_app.config["TILES_ATTRIBUTION"])
+    unmet = _demand(answer.department)
     rendered = coverage_map.coverage_map(
-        cov, mask, sites, engine.geo, tiles, lambda sid: url_for("pages.site", site_id=sid)
+        cov, mask, sites, engine.geo, tiles, lambda sid: url_for("pages.site", site_id=sid), unmet
     )
     result = {
         "query": answer,
@@ -70,8 +72,25 @@ def coverage_page():
         "white_count": len(cov.uncovered(mask)),
         "legend": _legend(cov, mask),
         "sites": len(sites),
+        "demand": unmet[:DEMAND_ROWS],
+        "demand_count": len(unmet),
+        "demand_window": current_app.config["DEMAND_WINDOW_DAYS"],
     }
-    return render_template("couverture.html", result=result, map=rendered, **ctx, **_described(answer, engine.geo))
+    return render_template(
+        "couverture.html",
+        result=result,
+        map=rendered,
+        demand_outcomes=demand.OUTCOMES,
+        **ctx,
+        **_described(answer, engine.geo),
+    )
+
+
+def _demand(department: str | None) -> list:
+    """Communes where people searched over DEMAND_WINDOW_DAYS, small counts suppressed (finder.service.demand)."""
+    st = state()
+    since, until = demand.window(current_app.config["DEMAND_WINDOW_DAYS"])
+    return demand.table(st.store, st.geo, since, until, department=department)
 
 
 def _described(answer: CoverageAnswer, geo) -> dict:
@@ -156,7 +175,7 @@ def planning_page():
         return render_template("planification.html", result=None, k=k, **ctx), 400 if errors else 200
     catalog = state().catalog
     engine = catalog.engine
-    answer = planning.answer(catalog, parsed)
+    answer = planning.answer(catalog, parsed, _demand_weights)
     cov = answer.coverage
     communes = cov.analyser.communes
     result = {
@@ -168,8 +187,14 @@ def planning_page():
         ],
         "department_name": engine.geo.department_name,
         "network_label": lambda site: _network_label(engine, site),
+        "by_demand": answer.weights is not None,
     }
     return render_template("planification.html", result=result, k=k, **ctx, **_described(cov, engine.geo))
+
+
+def _demand_weights(communes):
+    since, until = demand.window(current_app.config["DEMAND_WINDOW_DAYS"])
+    return demand.weights(state().store, communes, since, until)
 
 
 def _network_label(engine, site) -> str:
