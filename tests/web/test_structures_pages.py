@@ -280,3 +280,18 @@ def test_by_policy_unconfirmed_sites_are_hidden(tmp_path):
     assert client.get("/lieux/lieu-0001").status_code == 404
     assert "lieu-0001" not in client.get("/?commune=01053").text
     assert all(f["id"] != "lieu-0001" for f in client.get("/api/v1/sites").get_json()["features"])
+
+
+def test_the_two_open_data_files_import_from_the_staff_page(app, staff):
+    import io
+
+    client = app.test_client()
+    files = [client.get(f"/api/v1/opendata/data-inclusion/{n}.json").data for n in ("services", "structures")]
+    form = {
+        "csrf_token": staff.csrf,
+        "essai": "1",
+        "fichier": [(io.BytesIO(files[0]), "services.json"), (io.BytesIO(files[1]), "structures.json")],
+    }
+    r = staff.post("/admin/import", data=form, content_type="multipart/form-data")
+    report = staff.get(r.location).text
+    assert "services.json + structures.json" in report and "0 lieu(x) ajouté(s), 0 supprimé(s), 0 modifié(s)" in report
