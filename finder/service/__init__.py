@@ -2,7 +2,9 @@
 
 Owns the declaration of every request parameter (name, parser and bounds, French label and
 error, OpenAPI schema, CLI option, form key), the citizen search, the partner widget's
-presets and the answers of nearest, sites, site, geocode, coverage, planning and bilan.
+presets and the answers of nearest, sites, site, geocode, coverage, planning and bilan; who may
+do what (``authz``), référents and invitations, self-service changes and their review,
+freshness campaigns and e-mail, anonymous search counts (``demand``) and the open data files.
 Every adapter (Flask views, the fast WSGI path, the command line) is a thin call over
 these functions.
 
