@@ -97,6 +97,12 @@ def _opt(text: str | None, minimum: int = 1, maximum: int = 10000) -> str | None
     return text[:maximum] if len(text) >= minimum else None
 
 
+def _name(site_name: str, structure_name: str) -> str:
+    """The schema's 3 to 150 characters: a very short site name is completed by its structure's."""
+    name = site_name if len(site_name.strip()) >= 3 else f"{structure_name} – {site_name}".strip(" –")
+    return name[:150]
+
+
 def _publics(site: Site) -> list[str] | None:
     found = {PUBLICS[s] for s in site.statuses if s in PUBLICS}
     if site.age_max is not None and site.age_max <= 30:
@@ -150,7 +156,7 @@ def records(directory: Directory, geo: Geography, source: str, public_url: str |
             {
                 "source": source,
                 "id": sid,
-                "nom": site.name[:150],
+                "nom": _name(site.name, org.name),
                 "date_maj": site.date_maj,
                 "description": _opt(site.description, 5),
                 "lien_source": link,

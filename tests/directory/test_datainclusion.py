@@ -126,3 +126,15 @@ def test_unreadable_pairs_are_one_french_line(tmp_path, files, message):
     result = importer.check(files, Store(tmp_path / "s.sqlite3"), geo(), settings())
     (error,) = result.report.errors
     assert error.code == "unreadable_file" and message in error.message
+
+
+def test_short_or_long_names_still_fit_the_schema():
+    import dataclasses
+
+    d = demo_directory()
+    sites = [dataclasses.replace(d.sites[0], name="ML"), dataclasses.replace(d.sites[1], name="x" * 200)]
+    small = type(d)(d.info, d.structures, sites)
+    structures, _ = datainclusion.records(small, geo(), SOURCE)
+    for record in structures:
+        v1.Structure.model_validate(record)
+    assert structures[0]["nom"].startswith("Mission locale") and len(structures[1]["nom"]) == 150

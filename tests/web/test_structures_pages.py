@@ -13,6 +13,7 @@ import pytest
 from finder.service import referents
 from finder.service.accounts import Accounts
 from finder.storage import demand as demand_rows
+from finder.storage import site_changes
 from finder.storage.store import Store
 from tests.conftest import make_app
 
@@ -36,9 +37,9 @@ def app(tmp_path):
     return app
 
 
-def accept_invitation(client, path):
+def accept_invitation(client, path, name="rachid"):
     page = client.get(path)
-    assert page.status_code == 200 and "rachid" in page.text
+    assert page.status_code == 200 and name in page.text
     return client.post(path, data={"csrf_token": token(page.text), "password": PASSWORD, "confirmation": PASSWORD})
 
 
@@ -216,7 +217,8 @@ def test_the_campaign_link_confirms_once(app, staff):
     assert visitor.get(link).status_code == 410
     board = staff.get("/admin/campagnes/1").text
     assert "rien n&#39;a changé" in board and "sans référent" in board
-    assert "1" in staff.post("/admin/campagnes/1/relancer", data={"csrf_token": staff.csrf}).text
+    reminded = staff.post("/admin/campagnes/1/relancer", data={"csrf_token": staff.csrf}).text
+    assert "/espace/campagne/" not in reminded  # rachid answered: nobody to remind, no new link
 
 
 def test_open_data_endpoints(app):
@@ -295,3 +297,57 @@ def test_the_two_open_data_files_import_from_the_staff_page(app, staff):
     r = staff.post("/admin/import", data=form, content_type="multipart/form-data")
     report = staff.get(r.location).text
     assert "services.json + structures.json" in report and "0 lieu(x) ajouté(s), 0 supprimé(s), 0 modifié(s)" in report
+
+
+def test_locate_the_address_through_the_ban_then_save_the_position(tmp_path):
+    from tests.fake_ban import FakeBan, feature
+
+    found = feature(46.2011, 5.2671, "01053")
+    found["properties"]["label"] = "122 Rue de la Liberté 01000 Bourg-en-Bresse"
+    with FakeBan({"liberte": found}) as ban:
+        app = make_app(tmp_path, SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0, BAN_URL=ban.url)
+        store = Store(app.config["DATABASE"])
+        invitation = referents.create_account(store, None, "rachid", "referent", ["str-0001"], store.load().structures,
+                                              "r@example.org")  # fmt: skip
+        client = app.test_client()
+        accept_invitation(client, invitation.path)
+        client.csrf = token(client.get("/espace/").text)
+        data = {**form_of(client), "adresse": "122 rue de la Liberte", "action": "locate"}
+        r = client.post("/espace/lieux/lieu-0001", data=data)
+        assert "Position trouvée" in r.text and 'value="46.201100"' in r.text and 'value="5.267100"' in r.text
+        assert ban.requests and "Liberte" in ban.requests[-1]["q"]
+        assert store.published_version() == 1  # locating saves nothing
+        data.update(latitude="46.201100", longitude="5.267100", action="save")
+        assert client.post("/espace/lieux/lieu-0001", data=data).status_code == 303
+        (pending,) = site_changes.listing(store)
+        assert pending["status"] == "pending" and pending["after"]["lat"] == 46.2011
+        assert pending["after"]["address"] == "122 rue de la Liberte" and pending["after"]["position_source"] is None
+        data.update(adresse="1 rue inconnue", action="locate")
+        r = client.post("/espace/lieux/lieu-0001", data=data)
+        assert "Adresse introuvable" in r.text
+
+
+def test_an_invitation_from_the_staff_page_goes_by_email(tmp_path):
+    from tests.smtp_server import mail_settings, smtp_server
+
+    with smtp_server() as (recorder, port):
+        app = make_app(
+            tmp_path, SECRET_KEY="k" * 32, PUBLIC_URL="https://orientation.example.org", **mail_settings(port)
+        )
+        Accounts(Store(app.config["DATABASE"])).add("alice", PASSWORD)
+        client = app.test_client()
+        page = client.get("/admin/login")
+        client.post("/admin/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token(page.text)})
+        csrf = token(client.get("/admin/comptes").text)
+        form = {"csrf_token": csrf, "username": "sonia", "role": "referent", "email": "s@example.org",
+                "structures": "str-0001, str-0002"}  # fmt: skip
+        r = client.post("/admin/comptes", data=form)
+        assert "envoyée par courriel à s@example.org" in r.text and "/espace/invitation/" not in r.text
+        (message,) = recorder.messages
+        link = re.search(
+            r"https://orientation\.example\.org(/espace/invitation/[A-Za-z0-9_-]{43})", message.get_content()
+        )
+        assert message["To"] == "s@example.org" and link
+        assert accept_invitation(app.test_client(), link.group(1), "sonia").status_code == 303
+        bad = client.post("/admin/comptes", data={**form, "username": "paul", "structures": "str-9999"})
+        assert bad.status_code == 400 and "str-9999" in bad.text
