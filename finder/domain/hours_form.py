@@ -90,21 +90,44 @@ def from_form(values) -> tuple[str | None, dict[str, str]]:
         days.append(tuple(slots))
     if errors:
         return None, errors
-    rules = []
-    i = 0
-    while i < len(days):
-        j = i
-        while j + 1 < len(days) and days[j + 1] == days[i]:
-            j += 1
-        if days[i]:
-            span = CODES[i] if i == j else f"{CODES[i]}-{CODES[j]}" if j > i + 1 else f"{CODES[i]},{CODES[j]}"
-            rules.append(f"{span} {','.join(days[i])}")
-        i = j + 1
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for i, slots in enumerate(days):
+        if slots:
+            groups.setdefault(slots, []).append(i)
+    rules = [f"{_days_text(indices)} {','.join(slots)}" for slots, indices in groups.items()]
     if not rules:
         return "", {}
     if values.get("ph_off") in (True, "1", "on", "oui", "true"):
         rules.append("PH off")
     return "; ".join(rules), {}
+
+
+def _days_text(indices: list[int]) -> str:
+    """``Mo-Fr``, ``Tu,Th``, ``Mo-We,Fr``: days with the same slots, runs of three or more as ranges."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{CODES[run[0]]}-{CODES[run[-1]]}")
+        else:
+            parts.extend(CODES[i] for i in run)
+    return ",".join(parts)
+
+
+def equivalent(a: str | None, b: str | None) -> bool:
+    """Whether two expressions open at the same times over the sample weeks and on a public holiday."""
+    if (a or "") == (b or ""):
+        return True
+    if not (a and b and hours.is_valid(a) and hours.is_valid(b)):
+        return False
+    weeks = (REFERENCE_MONDAY, *SAMPLE_MONDAYS)
+    same_weeks = all(_week(a, m) == _week(b, m) for m in weeks)
+    return same_weeks and _closed_on_holidays(a) == _closed_on_holidays(b)
 
 
 def _clock(text: str) -> str:

@@ -162,8 +162,9 @@ def _site_and_structure(site_id: str):
     return site, engine.structures[site.structure_id]
 
 
-def _values(form) -> tuple[dict, dict]:
-    """Form → import cells (column → text), and the hours grid's errors."""
+def _values(form, current_hours: str | None = None) -> tuple[dict, dict]:
+    """Form → import cells (column → text), and the hours grid's errors. A grid meaning the same week as
+    ``current_hours`` keeps its text (a form sent back unchanged changes nothing)."""
     values = {}
     for col in site_edit.EDITABLE:
         if col in MULTI:
@@ -173,7 +174,8 @@ def _values(form) -> tuple[dict, dict]:
     errors: dict = {}
     if form.get("hours_mode", "grille") == "grille":
         text, errors = hours_form.from_form(form)
-        values["horaires_accueil"] = text or ""
+        keep = text is not None and current_hours and hours_form.equivalent(text, current_hours)
+        values["horaires_accueil"] = current_hours if keep else text or ""
     else:
         values["horaires_accueil"] = form.get("horaires_accueil", "")
     return values, errors
@@ -219,7 +221,7 @@ def edit(site_id: str):
         values = site_edit.form_values(site, structure, st.geo)
         grid = hours_form.to_form(site.opening_hours)
         return _render_edit(site, structure, values, {}, grid)
-    values, errors = _values(request.form)
+    values, errors = _values(request.form, site.opening_hours)
     grid = {k: v for k, v in request.form.items() if k.startswith("h_")}
     grid.update(ph_off=bool(request.form.get("ph_off")), simple=request.form.get("hours_mode", "grille") == "grille")
     action = request.form.get("action", "save")

@@ -351,3 +351,10 @@ def test_an_invitation_from_the_staff_page_goes_by_email(tmp_path):
         assert accept_invitation(app.test_client(), link.group(1), "sonia").status_code == 303
         bad = client.post("/admin/comptes", data={**form, "username": "paul", "structures": "str-9999"})
         assert bad.status_code == 400 and "str-9999" in bad.text
+
+
+def test_a_form_sent_back_unchanged_changes_nothing(app, referent):
+    for site_id in ("lieu-0001", "lieu-0002", "lieu-0003", "lieu-0004", "lieu-0005"):
+        r = referent.post(f"/espace/lieux/{site_id}", data={**form_of(referent, site_id), "action": "save"})
+        assert r.status_code == 303 and "attente=0" in r.location and "publie=0" in r.location, (site_id, r.location)
+    assert app.store.published_version() == 1 and site_changes.listing(app.store) == []
