@@ -147,3 +147,28 @@ def test_directions_url_must_be_a_web_template(instance, monkeypatch, value):
     monkeypatch.setenv("SPRO_DIRECTIONS_URL", value)
     with pytest.raises(config.ConfigError, match="DIRECTIONS_URL"):
         config.load()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"EDIT_POLICY": {"horaires": "publish"}}, "groupe inconnu « horaires »"),
+        ({"EDIT_POLICY": {"hours": "maybe"}}, "publish ou review"),
+        ({"EDIT_POLICY": "hours"}, "dictionnaire"),
+        ({"SMTP_SECURITY": "tls"}, "SMTP_SECURITY"),
+        ({"SMTP_PORT": 70000}, "SMTP_PORT"),
+        ({"FRESHNESS_FLAG_DAYS": 365, "FRESHNESS_HIDE_DAYS": 100}, "FRESHNESS_HIDE_DAYS"),
+        ({"INVITATION_DAYS": 0}, "INVITATION_DAYS"),
+        ({"PUBLIC_URL": "orientation.example.org"}, "PUBLIC_URL"),
+        ({"MAIL_FROM": "SPRO"}, "MAIL_FROM"),
+    ],
+)
+def test_bad_settings_of_issue_12_stop_the_start(instance, overrides, message):
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(overrides, instance)
+
+
+def test_the_edit_policy_is_merged_over_its_defaults(instance):
+    cfg = config.load({"EDIT_POLICY": {"hours": "review"}, "PUBLIC_URL": "https://o.example.org/"}, instance)
+    assert cfg["EDIT_POLICY"] == {**config.EDIT_POLICY_DEFAULTS, "hours": "review"}
+    assert cfg["PUBLIC_URL"] == "https://o.example.org"

@@ -196,6 +196,13 @@ COLUMNS: tuple[Column, ...] = (
         "",
         codes=_codes(vocab.QUALIFICATIONS),
     ),
+    Column(
+        "langues",
+        "Langues parlées",
+        "Langues parlées à l'accueil (codes ISO 639-1, lsf pour la langue des signes), séparés par des virgules.",
+        "fr,en",
+        codes=_codes(vocab.LANGUAGES),
+    ),
     Column("description", "Présentation", "Présentation du service rendu (texte libre).", "Accueil des jeunes."),
     Column(
         "date_maj",

@@ -24,6 +24,7 @@ NETWORK_LABELS = {n.code: n.label for n in vocab.NETWORKS}
 STATUS_LABELS = {t.code: t.label for t in vocab.STATUSES}
 QUALIFICATION_LABELS = {t.code: t.label for t in vocab.QUALIFICATIONS}
 MODE_LABELS = {t.code: t.label for t in vocab.MODES}
+LANGUAGE_LABELS = {t.code: t.label for t in vocab.LANGUAGES}
 LEVELS = {t.code for t in vocab.LEVELS}
 
 
@@ -237,6 +238,7 @@ class RowParser:
             "qualifications": g(
                 "niveaux_qualification", lambda r: checks.codes(r, vocab.QUALIFICATION_CODES, QUALIFICATION_LABELS), ()
             ),
+            "languages": g("langues", lambda r: checks.codes(r, vocab.LANGUAGE_CODES, LANGUAGE_LABELS), ()),
             "description": g("description", lambda r: checks.text(r, 2000, multiline=True), ""),
             "date_maj": g("date_maj", self.date_maj, required=True),
             "closures": g("fermetures", self.closures, ()),

@@ -71,6 +71,29 @@ NETWORKS = (
     Network("relais-partenaire", "Relais partenaire (France services, tiers-lieu…)", 3),
 )
 
+# Languages spoken at the desk (ISO 639-1), the ones most asked for in the region.
+LANGUAGES = (
+    Term("fr", "Français"),
+    Term("en", "Anglais"),
+    Term("es", "Espagnol"),
+    Term("it", "Italien"),
+    Term("de", "Allemand"),
+    Term("pt", "Portugais"),
+    Term("ar", "Arabe"),
+    Term("tr", "Turc"),
+    Term("ru", "Russe"),
+    Term("uk", "Ukrainien"),
+    Term("ro", "Roumain"),
+    Term("pl", "Polonais"),
+    Term("zh", "Chinois"),
+    Term("fa", "Persan"),
+    Term("ps", "Pachto"),
+    Term("ta", "Tamoul"),
+    Term("sq", "Albanais"),
+    Term("sw", "Swahili"),
+    Term("lsf", "Langue des signes française (LSF)"),
+)
+
 CERCLES = {
     1: "Cercle 1 : opérateurs désignés par la loi",
     2: "Cercle 2 : structures labellisées",
@@ -83,6 +106,7 @@ LEVEL_CODES = frozenset(int(t.code) for t in LEVELS)
 MODE_CODES = frozenset(t.code for t in MODES)
 NETWORK_CODES = frozenset(n.code for n in NETWORKS)
 NETWORKS_BY_CODE = {n.code: n for n in NETWORKS}
+LANGUAGE_CODES = frozenset(t.code for t in LANGUAGES)
 
 
 def label(terms, code) -> str:

@@ -84,6 +84,7 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
         "next_opening": hours.format_when(st.next_opening, now) if st.next_opening and not st.open_now else None,
         "lat": site.lat,
         "lon": site.lon,
+        "date_maj": site.date_maj,
     }
 
 

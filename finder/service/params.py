@@ -670,6 +670,20 @@ SUGGESTIONS = Param(
 )
 
 
+WEIGHT = Param(
+    "weight",
+    Code(lambda geo: (("population", "La population"), ("demande", "Les recherches observées (demande)"))),
+    "Pondérer par",
+    "population : la population des communes ; demande : les recherches de lieux observées depuis chaque commune "
+    "(comptées anonymement, moins de 5 ignorées).",
+    fields={
+        "staff": Field(
+            "select", "analysis", empty="La population", options=lambda geo: [("demande", "Les recherches observées")]
+        )
+    },
+)
+
+
 @dataclass(frozen=True)
 class Year(Kind):
     """A year of the activity table (the context is the ``Activity``); the latest by default."""
@@ -889,7 +903,7 @@ NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, ORDER, PROFILE,
 SITES = Endpoint("sites", (PROFILE, DEPARTMENTS))
 GEOCODE = Endpoint("geocode", (Q, GEOCODE_LIMIT))
 COVERAGE = Endpoint("coverage", (PROFILE, COVERAGE_MAX_KM, AREA), blank_is_absent=True)
-PLANNING = Endpoint("planning", (PROFILE, COVERAGE_MAX_KM, AREA, SUGGESTIONS), blank_is_absent=True)
+PLANNING = Endpoint("planning", (PROFILE, COVERAGE_MAX_KM, AREA, SUGGESTIONS, WEIGHT), blank_is_absent=True)
 SITE = Endpoint("site", (LAT, LON), check=check_origin_if_given)  # the start of the directions link
 SEARCH = Endpoint("search", (SEARCH_Q, LAT, LON, COMMUNE, PROFILE, DEPARTMENTS), check=check_origin_if_given)
 WIDGET = Endpoint("widget", (COMMUNE, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT))

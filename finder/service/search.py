@@ -33,6 +33,7 @@ class Outcome:
     results: list[Result] = field(default_factory=list)
     remote: list[Result] = field(default_factory=list)  # offered when nothing is within reach
     errors: dict[str, str] = field(default_factory=dict)
+    nearest_km: float | None = None  # distance to the nearest matching site, however far (None: no match)
 
     @property
     def nearby(self) -> bool:
@@ -91,6 +92,7 @@ def _results(catalog, criteria, origin, q, limit, label="") -> Outcome:
     results = nearest.search(catalog, origin, criteria, limit, competent_first=True).results()
     within = [r for r in results if r.competent or r.distance_km <= REACH_KM]
     out = Outcome("results", criteria, q, origin, label or _label(origin), results=within)
+    out.nearest_km = min((r.distance_km for r in results), default=None)  # competent-first: not always first
     if not any(r.distance_km <= REACH_KM for r in within):
         out.remote = nearest.search(catalog, origin, criteria.replace(mode="a-distance"), 5).results()
     return out

@@ -42,7 +42,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise config_mod.ConfigError(err.message) from None
     audit.to_stream("stdout")
 
-    from finder.web import admin, api, assets, docs, embed, errors, fastpath, http, pages, security, staff
+    from finder.web import (
+        admin,
+        api,
+        assets,
+        docs,
+        embed,
+        errors,
+        espace,
+        fastpath,
+        http,
+        opendata,
+        pages,
+        security,
+        staff,
+    )
 
     errors.register(app)
     assets.init_app(app, ROOT / "static")
@@ -54,6 +68,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(espace.bp)
+    app.register_blueprint(opendata.bp)
+    if app.config["DEMAND_COUNTING"]:
+        from finder.service.demand import Counter
+
+        app.extensions["spro_demand"] = Counter(state(app).store, app.config["DEMAND_FLUSH_SECONDS"])
     app.wsgi_app = fastpath.NearestFastPath(app.wsgi_app, app)
     http.trust_proxies(app)
     state(app).store.db.close()  # no database connection crosses gunicorn's fork: each worker opens its own

@@ -57,10 +57,13 @@ def search_context(
     engine = catalog.engine
     now = now or paris_now()
     outcome = search.run(catalog, st.geocoder, args, limit)
+    counter = current_app.extensions.get("spro_demand")
+    if counter is not None:
+        counter.record(outcome)
     directions = current_app.config["DIRECTIONS_URL"]
     start = (outcome.origin, directions, outcome.origin_label)
-    result_cards = cards.result_cards(engine, outcome.results, outcome.criteria, now, *start)
-    remote = cards.result_cards(engine, outcome.remote, outcome.criteria, now, *start)
+    result_cards = flag_unconfirmed(cards.result_cards(engine, outcome.results, outcome.criteria, now, *start), now)
+    remote = flag_unconfirmed(cards.result_cards(engine, outcome.remote, outcome.criteria, now, *start), now)
     profile = profile_args(args)
     link = {**keep, **where_args(args), **profile}  # repeats the search in a link
     place = outcome.origin_label if outcome.kind == "results" else f"« {outcome.q} »"
@@ -104,6 +107,14 @@ def where_args(args) -> dict:
     return {k: v for k in WHERE_KEYS if (v := (args.getlist(k) or [""])[0])}
 
 
+def flag_unconfirmed(items: list[dict], now: dt.datetime) -> list[dict]:
+    """Mark the cards of sites not confirmed for FRESHNESS_FLAG_DAYS (« informations à confirmer »)."""
+    days = current_app.config["FRESHNESS_FLAG_DAYS"]
+    for card in items:
+        card["to_confirm"] = freshness.unconfirmed(card.get("date_maj"), now.date(), days)
+    return items
+
+
 def profile_args(args) -> dict:
     """The profile fields of the search form as typed, to carry them into a link."""
     keys = [p.name for p in params.PROFILE if p.form_field("search")]
@@ -122,7 +133,7 @@ def site(site_id: str):
     engine = state().engine
     s = engine.site(site_id)  # NotFound -> French 404 page
     today = paris_now()
-    card = cards.site_card(engine, s, today)
+    card = flag_unconfirmed([cards.site_card(engine, s, today)], today)[0]
     structure = engine.structures[s.structure_id]
     point = cards.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
     rendered = maps.results_map(None, point, *_tiles(), zoom=15)

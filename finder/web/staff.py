@@ -24,7 +24,7 @@ from finder.domain import vocab
 from finder.errors import FinderError
 from finder.present import charts, coverage_map, explain
 from finder.present import planning as planning_present
-from finder.service import bilan, coverage, forms, params, planning
+from finder.service import bilan, coverage, demand, forms, params, planning
 from finder.service.coverage import CoverageAnswer
 from finder.web import state
 from finder.web.downloads import download
@@ -34,6 +34,7 @@ from finder.web.staff_format import register_filters
 bp = Blueprint("staff", __name__)
 WHITE_ROWS = 100  # zones blanches listed on the page (the exports have them all)
 CRITICAL_ROWS = 20
+DEMAND_ROWS = 50
 
 
 def register(app: Flask) -> None:
@@ -69,6 +70,7 @@ def coverage_page():
     answer = coverage.answer(catalog, parsed)
     cov, mask, engine = answer.coverage, answer.mask, catalog.engine
     sites = engine.matching(answer.criteria.replace(territory_only=False))
+    unmet = _demand(answer.department)
     rendered = coverage_map.coverage_map(
         cov,
         mask,
@@ -77,6 +79,7 @@ def coverage_page():
         _tiles(),
         lambda sid: url_for("pages.site", site_id=sid),
         lambda s: _site_lines(engine, s),
+        unmet,
     )
     result = {
         "query": answer,
@@ -86,8 +89,25 @@ def coverage_page():
         "white_count": len(cov.uncovered(mask)),
         "legend": _legend(cov, mask),
         "sites": len(sites),
+        "demand": unmet[:DEMAND_ROWS],
+        "demand_count": len(unmet),
+        "demand_window": current_app.config["DEMAND_WINDOW_DAYS"],
     }
-    return render_template("couverture.html", result=result, map=rendered, **ctx, **_described(answer, engine.geo))
+    return render_template(
+        "couverture.html",
+        result=result,
+        map=rendered,
+        demand_outcomes=demand.OUTCOMES,
+        **ctx,
+        **_described(answer, engine.geo),
+    )
+
+
+def _demand(department: str | None) -> list:
+    """Communes where people searched over DEMAND_WINDOW_DAYS, small counts suppressed (finder.service.demand)."""
+    st = state()
+    since, until = demand.window(current_app.config["DEMAND_WINDOW_DAYS"])
+    return demand.table(st.store, st.geo, since, until, department=department)
 
 
 def _described(answer: CoverageAnswer, geo) -> dict:
@@ -185,7 +205,7 @@ def planning_page():
         return render_template("planification.html", result=None, k=k, **ctx), 400 if errors else 200
     catalog = state().catalog
     engine = catalog.engine
-    answer = planning.answer(catalog, parsed)
+    answer = planning.answer(catalog, parsed, _demand_weights)
     cov = answer.coverage
     items = _suggestions(answer)
     sites = engine.matching(cov.criteria.replace(territory_only=False))
@@ -200,6 +220,7 @@ def planning_page():
         ],
         "network_label": lambda site: _network_label(engine, site),
         "who": explain.publics_text,
+        "by_demand": answer.weights is not None,
     }
     described = _described(cov, engine.geo)
     return render_template("planification.html", result=result, k=k, map=rendered, **ctx, **described)
@@ -226,6 +247,11 @@ def planning_csv():
     answer = planning.answer(catalog, params.PLANNING.parse(request.args, catalog.geo))  # errors: French page
     name = answer.coverage.filename("csv").replace("couverture-", "suggestions-")
     return download(planning_present.to_csv(_suggestions(answer)), name, "text/csv")
+
+
+def _demand_weights(communes):
+    since, until = demand.window(current_app.config["DEMAND_WINDOW_DAYS"])
+    return demand.weights(state().store, communes, since, until)
 
 
 def _network_label(engine, site) -> str:
