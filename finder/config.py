@@ -11,6 +11,7 @@ Framework-free: Flask's ``from_pyfile`` and ``from_prefixed_env`` rules, reprodu
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import ipaddress
 import json
@@ -26,6 +27,7 @@ INSTANCE_FILE = "config.py"
 DATABASE_FILE = "spro.sqlite3"
 
 DEFAULTS = {
+    "REGION": "84",  # INSEE region code, or "all" (France); other than 84: scripts/build_geodata.py --region X
     "GEODATA_DIR": str(ROOT / "geodata"),
     "DEMO_DIRECTORY": str(ROOT / "geodata" / "demo" / "directory.json"),
     "DATABASE_URL": None,  # SQLite path or postgresql://user:password@host:port/name; default: DATABASE
@@ -74,7 +76,50 @@ DEFAULTS = {
     "COMPRESS_MIN_BYTES": 2048,  # gzip JSON answers from this size when the client accepts it
     "COMPRESS_LEVEL": 6,
     "ANSWER_CACHE_SIZE": 2048,  # nearest answers memoised per worker (0 = off); about 11 kB each
+    # Citizen pages
+    "FIXED_NOW": None,  # ISO date-time the pages take as "now" (tests, demonstrations); None = Paris time
+    # Directions links: {from} and {to} become "lat,lon" ({from} empty when the start is unknown)
+    "DIRECTIONS_URL": "https://www.openstreetmap.org/directions?route={from}%3B{to}",
+    "DIRECTIONS_PROVIDER": "OpenStreetMap",
+    # Structures keep their own sites (issue 12)
+    "PUBLIC_URL": None,  # https://host of the app, for links in e-mails and commands; default: the request's host
+    "INVITATION_DAYS": 7,  # an invitation link works once, for this many days
+    "EDIT_POLICY": {},  # field group -> "publish" (at once) or "review" (queued for staff); see EDIT_POLICY_DEFAULTS
+    "FRESHNESS_FLAG_DAYS": 365,  # a site not confirmed for this long is flagged "à confirmer" to citizens
+    "FRESHNESS_HIDE_DAYS": 0,  # 0: never hidden; else sites not confirmed for this long are not shown at all
+    "CAMPAIGN_DAYS": 30,  # a campaign's personal links work this long
+    "SMTP_HOST": None,  # e-mail of campaigns and invitations; None: no e-mail (links shown to staff)
+    "SMTP_PORT": 587,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,  # from SPRO_SMTP_PASSWORD
+    "SMTP_SECURITY": "starttls",  # "starttls", "ssl" (implicit TLS) or "none" (loopback relay only)
+    "SMTP_TIMEOUT": 10.0,
+    "MAIL_FROM": "SPRO Auvergne-Rhône-Alpes <ne-pas-repondre@spro.invalid>",
+    "DEMAND_COUNTING": True,  # count citizen searches anonymously (commune x profile class x outcome x day)
+    "DEMAND_FLUSH_SECONDS": 30.0,  # each worker adds its counts to the database at most this often
+    "DEMAND_WINDOW_DAYS": 90,  # days shown on /couverture and used to weigh "Où labelliser ?"
+    "OPENDATA_SOURCE": "spro-aura",  # the data·inclusion "source" of the open data files
 }
+
+EDIT_POLICY_DEFAULTS = {
+    "contact": "publish",  # téléphone, courriel, site web
+    "hours": "publish",  # horaires d'accueil
+    "closures": "publish",  # fermetures temporaires
+    "presentation": "publish",  # nom et présentation
+    "languages": "publish",
+    "accessibility": "publish",
+    "modes": "publish",  # modes d'accueil, sur rendez-vous
+    "position": "review",  # adresse, commune, position
+    "levels": "review",  # niveaux de service
+    "publics": "review",  # âges, statuts, qualifications
+    "add": "review",  # nouveau lieu
+    "close": "review",  # fermeture définitive d'un lieu
+}
+EDIT_POLICIES = ("publish", "review")
+
+
+# INSEE region codes (the same as finder.domain.geography.REGION_CODES; a test keeps them equal).
+REGION_CODES = tuple("01 02 03 04 06 11 24 27 28 32 44 52 53 75 76 84 93 94".split())
 
 
 class ConfigError(RuntimeError):
@@ -170,9 +215,19 @@ def from_environ(config: dict, environ: Mapping[str, str]) -> None:
         target[key] = value
 
 
+def region(value) -> str:
+    """The REGION setting as a code: "84", "01"…, or "all" (an integer from the environment is padded)."""
+    code = f"{value:02d}" if isinstance(value, int) and not isinstance(value, bool) else str(value).strip().lower()
+    if code != "all" and code not in REGION_CODES:
+        codes = ", ".join(REGION_CODES)
+        raise ConfigError(f"REGION : code région INSEE inconnu « {value} » (codes : {codes}, ou all).")
+    return code
+
+
 def check(config: dict) -> None:
     """Raise ConfigError on a value the app cannot run with."""
     check_database(config)
+    config["REGION"] = region(config.get("REGION", DEFAULTS["REGION"]))
     for key in ("GEODATA_DIR",):
         if not Path(config[key]).is_dir():
             raise ConfigError(f"{key}: dossier introuvable : {config[key]}")
@@ -185,6 +240,8 @@ def check(config: dict) -> None:
         raise ConfigError("TILES_URL doit contenir {z}, {x} et {y}.")
     _check_staff(config)
     check_partner(config)
+    check_pages(config)
+    check_directory(config)
 
 
 def _check_staff(config: dict) -> None:
@@ -206,6 +263,49 @@ def _check_staff(config: dict) -> None:
     secret = config.get("SECRET_KEY")
     if secret is not None and len(str(secret)) < 16:
         raise ConfigError("SECRET_KEY trop courte : 16 caractères au moins (32 octets aléatoires conseillés).")
+
+
+def check_directory(config: dict) -> None:
+    """Settings of self-service editing, campaigns, e-mail and search counts (issue 12)."""
+    for key, lo in (
+        ("INVITATION_DAYS", 1),
+        ("CAMPAIGN_DAYS", 1),
+        ("FRESHNESS_FLAG_DAYS", 1),
+        ("DEMAND_WINDOW_DAYS", 1),
+    ):
+        config[key] = _int_at_least(config, key, lo)
+    config["FRESHNESS_HIDE_DAYS"] = _int_at_least(config, "FRESHNESS_HIDE_DAYS", 0)
+    hide = config["FRESHNESS_HIDE_DAYS"]
+    if hide and hide < config["FRESHNESS_FLAG_DAYS"]:
+        raise ConfigError("FRESHNESS_HIDE_DAYS doit être 0 (jamais masqué) ou au moins FRESHNESS_FLAG_DAYS.")
+    policy = config.get("EDIT_POLICY") or {}
+    if not isinstance(policy, dict):
+        raise ConfigError("EDIT_POLICY doit être un dictionnaire {groupe: publish|review}.")
+    for group, value in policy.items():
+        if group not in EDIT_POLICY_DEFAULTS:
+            raise ConfigError(f"EDIT_POLICY : groupe inconnu « {group} » ({', '.join(EDIT_POLICY_DEFAULTS)}).")
+        if value not in EDIT_POLICIES:
+            raise ConfigError(f"EDIT_POLICY[{group}] doit valoir publish ou review (reçu : {value!r}).")
+    config["EDIT_POLICY"] = {**EDIT_POLICY_DEFAULTS, **policy}
+    config["SMTP_PORT"] = _int_at_least(config, "SMTP_PORT", 1)
+    if config["SMTP_PORT"] > 65535:
+        raise ConfigError("SMTP_PORT doit être compris entre 1 et 65535.")
+    if config.get("SMTP_SECURITY") not in ("starttls", "ssl", "none"):
+        raise ConfigError("SMTP_SECURITY doit valoir starttls, ssl ou none.")
+    try:
+        config["SMTP_TIMEOUT"] = float(config["SMTP_TIMEOUT"])
+        config["DEMAND_FLUSH_SECONDS"] = float(config["DEMAND_FLUSH_SECONDS"])
+    except (TypeError, ValueError):
+        raise ConfigError("SMTP_TIMEOUT et DEMAND_FLUSH_SECONDS sont des nombres de secondes.") from None
+    if config["SMTP_TIMEOUT"] <= 0 or config["DEMAND_FLUSH_SECONDS"] < 0:
+        raise ConfigError("SMTP_TIMEOUT doit être positif et DEMAND_FLUSH_SECONDS positif ou nul.")
+    if not config.get("MAIL_FROM") or "@" not in str(config["MAIL_FROM"]):
+        raise ConfigError("MAIL_FROM doit contenir une adresse électronique.")
+    url = config.get("PUBLIC_URL")
+    if url and not _is_origin(str(url).rstrip("/")):
+        raise ConfigError(f"PUBLIC_URL : adresse invalide « {url} » (ex. https://orientation.exemple.fr).")
+    if url:
+        config["PUBLIC_URL"] = str(url).rstrip("/")
 
 
 def check_partner(config: dict) -> None:
@@ -259,6 +359,21 @@ def check_operations(config: dict) -> None:
         config["METRICS_ALLOWED"] = tuple(ipaddress.ip_network(item, strict=False) for item in items)
     except ValueError as err:
         raise ConfigError(f"METRICS_ALLOWED : réseau invalide ({err}).") from None
+
+
+def check_pages(config: dict) -> None:
+    """Citizen-page settings: FIXED_NOW an ISO date-time when given, a directions link template."""
+    url = str(config["DIRECTIONS_URL"])
+    if not url.startswith(("https://", "http://")) or "{to}" not in url:
+        raise ConfigError("DIRECTIONS_URL doit commencer par https:// et contenir {to} (et {from} pour le départ).")
+    fixed = config.get("FIXED_NOW")
+    if fixed:
+        try:
+            dt.datetime.fromisoformat(str(fixed))
+        except ValueError:
+            message = f"FIXED_NOW doit être une date et heure ISO, ex. 2026-12-25T10:00 (reçu : {fixed!r})."
+            raise ConfigError(message) from None
+        config["FIXED_NOW"] = str(fixed)
 
 
 def _int_at_least(config: dict, key: str, lo: int) -> int:

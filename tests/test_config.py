@@ -133,3 +133,42 @@ def test_the_command_line_and_the_app_read_database_url(instance, tmp_path, monk
     monkeypatch.setenv("SPRO_DATABASE_URL", str(shared))
     assert cli.main(["init"]) == 0 and shared.exists()
     assert create_app({"TESTING": True}).config["DATABASE_URL"] == str(shared)
+
+
+@pytest.mark.parametrize("value", ["25/12/2026", "demain", "2026-13-01T10:00"])
+def test_fixed_now_must_be_an_iso_date_time(instance, monkeypatch, value):
+    monkeypatch.setenv("SPRO_FIXED_NOW", value)
+    with pytest.raises(config.ConfigError, match="FIXED_NOW"):
+        config.load()
+
+
+@pytest.mark.parametrize("value", ["ftp://x/{to}", "https://maps.example/dir"])
+def test_directions_url_must_be_a_web_template(instance, monkeypatch, value):
+    monkeypatch.setenv("SPRO_DIRECTIONS_URL", value)
+    with pytest.raises(config.ConfigError, match="DIRECTIONS_URL"):
+        config.load()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"EDIT_POLICY": {"horaires": "publish"}}, "groupe inconnu « horaires »"),
+        ({"EDIT_POLICY": {"hours": "maybe"}}, "publish ou review"),
+        ({"EDIT_POLICY": "hours"}, "dictionnaire"),
+        ({"SMTP_SECURITY": "tls"}, "SMTP_SECURITY"),
+        ({"SMTP_PORT": 70000}, "SMTP_PORT"),
+        ({"FRESHNESS_FLAG_DAYS": 365, "FRESHNESS_HIDE_DAYS": 100}, "FRESHNESS_HIDE_DAYS"),
+        ({"INVITATION_DAYS": 0}, "INVITATION_DAYS"),
+        ({"PUBLIC_URL": "orientation.example.org"}, "PUBLIC_URL"),
+        ({"MAIL_FROM": "SPRO"}, "MAIL_FROM"),
+    ],
+)
+def test_bad_settings_of_issue_12_stop_the_start(instance, overrides, message):
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(overrides, instance)
+
+
+def test_the_edit_policy_is_merged_over_its_defaults(instance):
+    cfg = config.load({"EDIT_POLICY": {"hours": "review"}, "PUBLIC_URL": "https://o.example.org/"}, instance)
+    assert cfg["EDIT_POLICY"] == {**config.EDIT_POLICY_DEFAULTS, "hours": "review"}
+    assert cfg["PUBLIC_URL"] == "https://o.example.org"

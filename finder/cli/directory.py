@@ -17,6 +17,7 @@ from finder.cli.progress import Bar
 from finder.directory import export, importer, versions
 from finder.domain import geography
 from finder.errors import InvalidParameter
+from finder.service import opendata, referents
 from finder.service.accounts import Accounts
 
 
@@ -27,15 +28,18 @@ def _author(args) -> str:
 def cmd_import(args) -> int:
     cfg = settings(args)
     store = open_store(cfg)
-    path = Path(args.file)
+    paths = [Path(f) for f in [args.file, args.more] if f]
     limits = importer.Settings.from_config(cfg)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(limits.max_bytes + 1)  # one byte more than allowed: refused, with its report
+        data = []
+        for p in paths:
+            with p.open("rb") as fh:
+                data.append(fh.read(limits.max_bytes + 1))  # one byte more than allowed: refused, with its report
     except OSError as err:
-        raise InvalidParameter(f"Fichier illisible : {path} ({err.strerror}).", field="file") from None
+        raise InvalidParameter(f"Fichier illisible : {err.filename} ({err.strerror}).", field="file") from None
+    path = paths[0]
     result = importer.run(
-        data,
+        data if len(data) > 1 else data[0],
         store,
         geography.load(Path(cfg["GEODATA_DIR"])),
         limits,
@@ -64,6 +68,16 @@ def cmd_export(args) -> int:
     cfg = settings(args)
     store = open_store(cfg)
     directory = store.load(args.version)
+    if args.format == "data-inclusion":
+        counts = opendata.write(
+            directory, geography.load(Path(cfg["GEODATA_DIR"])), Path(args.file), cfg["OPENDATA_SOURCE"],
+            cfg.get("PUBLIC_URL"),
+        )  # fmt: skip
+        print(
+            f"Version {directory.info.version} exportée au format data·inclusion (licence etalab-2.0) "
+            f"dans {args.file} : {counts[0]} structures, {counts[1]} services."
+        )
+        return 0
     count = export.write(directory, geography.load(Path(cfg["GEODATA_DIR"])), Path(args.file), args.separator)
     print(f"Version {directory.info.version} exportée : {count} lieux dans {args.file}.")
     return 0
@@ -107,6 +121,8 @@ def _password(args) -> str:
 
 def cmd_user_add(args) -> int:
     cfg = settings(args)
+    if args.role == "referent" or args.structure or args.email:
+        return _add_with_invitation(args, cfg)
     name = Accounts(open_store(cfg)).add(args.username, _password(args))
     print(f"Compte « {name} » créé.")
     return 0
@@ -129,6 +145,35 @@ def cmd_user_disable(args, disabled: bool = True) -> int:
     return 0
 
 
+def _link(cfg: dict, path: str) -> str:
+    return (cfg.get("PUBLIC_URL") or "") + path
+
+
+def _add_with_invitation(args, cfg) -> int:
+    """A référent (or staff member) invited by a link: no password on the command line."""
+    store = open_store(cfg)
+    structures = [s for value in args.structure or () for s in value.split(",")]
+    invitation = referents.create_account(
+        store, None, args.username, args.role or "referent", structures, store.load().structures, args.email,
+        cfg["INVITATION_DAYS"],
+    )  # fmt: skip
+    print(f"Compte « {invitation.username} » créé ({args.role or 'referent'}).")
+    print(f"Lien d'invitation, valable une fois jusqu'au {invitation.expires_at[:10]} :")
+    print(_link(cfg, invitation.path))
+    return 0
+
+
+def cmd_user_invite(args) -> int:
+    cfg = settings(args)
+    invitation = referents.invite(open_store(cfg), None, args.username, cfg["INVITATION_DAYS"])
+    print(
+        f"Nouveau lien pour « {invitation.username} » (le précédent ne marche plus), "
+        f"jusqu'au {invitation.expires_at[:10]} :"
+    )
+    print(_link(cfg, invitation.path))
+    return 0
+
+
 def cmd_user_list(args) -> int:
     for u in Accounts(open_store(settings(args))).list():
         state = "  (désactivé)" if u["disabled"] else ""
@@ -140,13 +185,18 @@ def register(sub) -> None:
     """Add the directory-management commands to the ``spro-finder`` subparsers."""
     i = sub.add_parser("import", help="valider un fichier CSV ou XLSX et le publier comme nouvelle version")
     i.add_argument("file", help="fichier CSV (UTF-8 ou Windows-1252, « , » ou « ; ») ou XLSX")
+    i.add_argument("more", nargs="?", default=None, help="format data·inclusion : le second fichier (services.json)")
     i.add_argument("--dry-run", action="store_true", help="valider seulement, ne rien enregistrer")
     i.add_argument("--no-publish", action="store_true", help="enregistrer la version sans la publier")
     i.add_argument("--demo", action="store_true", help="marquer la version comme fictive (démonstration)")
     i.add_argument("--author", help="auteur enregistré (défaut : utilisateur du système)")
     i.set_defaults(func=cmd_import)
-    e = sub.add_parser("export", help="exporter l'annuaire publié au format d'import (.csv ou .xlsx)")
-    e.add_argument("file")
+    e = sub.add_parser("export", help="exporter l'annuaire publié au format d'import (.csv ou .xlsx) ou data·inclusion")
+    e.add_argument("file", help="fichier .csv ou .xlsx ; dossier avec --format data-inclusion")
+    e.add_argument(
+        "--format", choices=["table", "data-inclusion"], default="table",
+        help="data-inclusion : structures.json, services.json et metadata.json dans le dossier FILE",
+    )  # fmt: skip
     e.add_argument("--version", type=int, help="version à exporter (défaut : la version publiée)")
     e.add_argument("--separator", choices=[",", ";"], default=";", help="séparateur CSV (défaut : ;)")
     e.set_defaults(func=cmd_export)
@@ -162,18 +212,28 @@ def register(sub) -> None:
         p.add_argument("--author")
         p.set_defaults(func=func)
     u = sub.add_parser("user", help="comptes du personnel (accès /admin)").add_subparsers(dest="user", required=True)
-    for name, func, text in (
-        ("add", cmd_user_add, "créer un compte"),
-        ("reset-password", cmd_user_reset_password, "changer le mot de passe d'un compte (ferme ses sessions)"),
-    ):
-        a = u.add_parser(name, help=text)
-        a.add_argument("username")
-        a.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
-        a.set_defaults(func=func)
+    a = u.add_parser("add", help="créer un compte")
+    a.add_argument("username")
+    a.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
+    a.add_argument(
+        "--role", choices=["staff", "referent"], help="staff (défaut) ou referent ; referent : invité par lien"
+    )
+    a.add_argument(
+        "--structure", action="append", help="structure d'un référent (répétable, ou séparées par des virgules)"
+    )
+    a.add_argument("--email", help="courriel (obligatoire pour un référent : invitations et campagnes)")
+    a.set_defaults(func=cmd_user_add)
+    r = u.add_parser("reset-password", help="changer le mot de passe d'un compte (ferme ses sessions)")
+    r.add_argument("username")
+    r.add_argument("--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard")
+    r.set_defaults(func=cmd_user_reset_password)
     d = u.add_parser("disable", help="désactiver un compte (ferme ses sessions)")
     d.add_argument("username")
     d.set_defaults(func=cmd_user_disable)
     e = u.add_parser("enable", help="réactiver un compte désactivé")
     e.add_argument("username")
     e.set_defaults(func=lambda args: cmd_user_disable(args, disabled=False))
+    n = u.add_parser("invite", help="nouveau lien d'invitation (le précédent ne marche plus)")
+    n.add_argument("username")
+    n.set_defaults(func=cmd_user_invite)
     u.add_parser("list", help="lister les comptes").set_defaults(func=cmd_user_list)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from finder import config
+from finder.cli import campaigns as cli_campaigns
 from finder.cli import context
 from finder.cli import database as cli_database
 from finder.cli import directory as cli_directory
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_staff.add_commands(sub, context.load_catalog)
     cli_directory.register(sub)
     cli_database.register(sub)
+    cli_campaigns.register(sub)
     return p
 
 

@@ -1,7 +1,8 @@
 """Checks of single cell values: each returns the normalised value or raises Problem (French message).
 
 Pure functions, no geography: numbers (French decimal comma accepted), dates, booleans,
-vocabulary codes with the closest valid one suggested, phone, e-mail, URL, opening_hours.
+vocabulary codes with the closest valid one suggested, phone, e-mail, URL, opening_hours (and the
+warnings a valid expression may deserve: ``hours_warnings``).
 """
 
 from __future__ import annotations
@@ -177,6 +178,50 @@ def hours(raw: str) -> str:
             "par exemple « Mo-Fr 09:00-12:00,14:00-17:00 ».",
         )
     return text
+
+
+@lru_cache(maxsize=4096)
+def hours_warnings(text: str) -> tuple[tuple[str, str], ...]:
+    """Warnings on a valid opening_hours expression, as (code, French message): a later rule that
+    replaces an earlier one's hours, an exception cancelled by a later rule, public holidays unstated."""
+    from finder.domain import hours as oh
+
+    out = []
+    rule = "une règle placée après une autre la remplace pour les jours qu'elle vise"
+    for o in oh.overrides(text):
+        lost = ", ".join(oh.span_text(a, b) for a, b in o.lost)
+        tail = ""
+        if added := oh.added_up(text):
+            tail += f" Si les horaires s'ajoutent, écrivez « {added} »"
+        if written := oh.as_written(text):
+            tail += f"{' ;' if tail else ''} si c'est voulu, écrivez sans chevauchement « {written} »"
+        out.append(
+            (
+                "opening_hours_override",
+                f"Horaires : la règle « {o.later} » remplace « {o.earlier} » {oh.weekdays_text(o.weekdays, True)} "
+                f"({rule}) : {lost} ne compte plus ces jours-là.{tail}{'.' if tail else ''}",
+            )
+        )
+    for exception, later in oh.misplaced_exceptions(text):
+        fixed = oh.exceptions_last(text)
+        out.append(
+            (
+                "opening_hours_exception_cancelled",
+                f"Horaires : l'exception « {exception} » est annulée par la règle « {later} » écrite après elle "
+                f"({rule}). Placez les exceptions (jours fériés, congés, fermetures) en dernier"
+                + (f" : « {fixed} »." if fixed else "."),
+            )
+        )
+    if not oh.states_holidays(text):
+        out.append(
+            (
+                "opening_hours_holidays_unstated",
+                "Horaires : les jours fériés ne sont pas indiqués ; ces jours-là, les pages diront « jour férié : "
+                "appelez avant ». Ajoutez « ; PH off » si le lieu est fermé les jours fériés, ou ses horaires ces "
+                "jours-là (« ; PH 09:00-12:00 »).",
+            )
+        )
+    return tuple(out)
 
 
 def text(raw: str, max_length: int, multiline: bool = False) -> str:

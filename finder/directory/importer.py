@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from finder.directory import batch_geocode, positions, versions
+from finder.directory import batch_geocode, datainclusion, positions, versions
 from finder.directory.checks import Problem
 from finder.directory.report import Report
-from finder.directory.tablefile import FileProblem, read_table
+from finder.directory.tablefile import FileProblem, Table, read_table
 from finder.directory.validate import Draft, Options, validate_table
 from finder.domain.geography import Geography
 from finder.domain.model import Closure, DatasetInfo, Directory, Site, Structure
@@ -61,7 +61,7 @@ class ImportResult:
 
 
 def run(
-    data: bytes,
+    data: bytes | list[bytes],
     store: Store,
     geo: Geography,
     settings: Settings,
@@ -117,12 +117,30 @@ def _published(store: Store) -> Directory | None:
     return store.load() if store.published_version() is not None else None
 
 
+def read(data: bytes | list[bytes], max_rows: int, max_bytes: int | None = None) -> Table:
+    """One table file (CSV, XLSX), or the two JSON files of the data·inclusion format, as a Table.
+
+    Every file is held to the size limit before anything is parsed (``max_bytes``, in all).
+    """
+    files = [data] if isinstance(data, bytes) else list(data)
+    if max_bytes is not None and sum(len(f) for f in files) > max_bytes:
+        raise FileProblem(f"Fichier trop volumineux : {max_bytes / (1024 * 1024):g} Mo au plus.")
+    if any(datainclusion.looks_like(f) for f in files):
+        return datainclusion.to_table(files, max_rows)
+    if len(files) != 1:
+        raise FileProblem("Un seul fichier CSV ou XLSX à la fois (ou les deux fichiers JSON data·inclusion).")
+    return read_table(files[0], max_rows, max_bytes)
+
+
 def check(
-    data: bytes, store: Store, geo: Geography, settings: Settings, progress: Progress | None = None
+    data: bytes | list[bytes], store: Store, geo: Geography, settings: Settings, progress: Progress | None = None
 ) -> ImportResult:
-    """Read, validate and geocode without storing anything but the geocoding cache."""
+    """Read, validate and geocode without storing anything but the geocoding cache.
+
+    ``data``: a CSV or XLSX file, or the pair structures.json + services.json (data·inclusion).
+    """
     try:
-        table = read_table(data, settings.max_rows, settings.max_bytes)
+        table = read(data, settings.max_rows, settings.max_bytes)
     except FileProblem as p:
         report = Report()
         report.error(p.line, None, "unreadable_file", p.message)

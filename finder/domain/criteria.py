@@ -3,7 +3,8 @@
 ``Criteria`` holds a value for each site filter asked for (``finder.domain.filters``) and
 whether only competent structures are kept (``territory_only``). ``matches`` is the reference
 definition; the index computes the same thing with precomputed columns and is tested
-against it.
+against it. ``confirms`` says whether the profile given is enough to know the person is in a
+site's public (what competent-first ordering requires before putting "your" office first).
 """
 
 from __future__ import annotations
@@ -79,6 +80,16 @@ def matches(
         if not any(k in structure.territory for k in origin_keys):
             return False
     return True
+
+
+def confirms(site: Site, structure: Structure, c: Criteria) -> bool:
+    """Whether the profile shows the person is in the site's public: every public filter the site
+    restricts (an age range, a list of situations or qualifications) was given in ``c``.
+
+    (That the given values match is ``matches``'s business.)"""
+    facts = Facts(site, structure, None)
+    asked = dict(c.values)
+    return all(name in asked or not f.restricts(facts) for name, f in FILTERS.items() if f.describes_public)
 
 
 def competence(structure: Structure, origin_keys: tuple[str, ...]) -> bool | None:

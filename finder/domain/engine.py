@@ -39,6 +39,7 @@ class Result:
     site: Site
     distance_km: float
     in_territory: bool | None
+    competent: bool = False  # put first as the person's own office (competent-first order)
 
 
 class Engine:
@@ -103,14 +104,20 @@ class Engine:
         return out
 
     def nearest(
-        self, origin: Origin, criteria: Criteria = Criteria(), limit: int = 10, max_km: float | None = None
+        self,
+        origin: Origin,
+        criteria: Criteria = Criteria(),
+        limit: int = 10,
+        max_km: float | None = None,
+        competent_first: bool = False,
     ) -> list[Result]:
+        """Results by distance; with ``competent_first``, the person's own offices first (see index)."""
         keys = self.competence_keys(origin)
-        hits = self.index.nearest(origin.lat, origin.lon, criteria, limit, max_km, keys)
+        hits = self.index.nearest(origin.lat, origin.lon, criteria, limit, max_km, keys, competent_first)
         return [self.result(h, keys) for h in hits]
 
     def result(self, hit: Hit, keys: tuple[str, ...]) -> Result:
-        return Result(self.sites[hit.pos], hit.distance_km, self.in_territory(hit.pos, keys))
+        return Result(self.sites[hit.pos], hit.distance_km, self.in_territory(hit.pos, keys), hit.competent)
 
     def site(self, site_id: str) -> Site:
         return self.sites[self.position(site_id)]

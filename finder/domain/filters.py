@@ -43,11 +43,19 @@ class Column:
 
 
 class SiteFilter:
-    """Base of the filters. ``name``: the Criteria attribute; ``echo``: its key in answers."""
+    """Base of the filters. ``name``: the Criteria attribute; ``echo``: its key in answers.
+
+    ``restricts(facts)``: whether the site limits its public on this filter (an age range, a list
+    of situations); a person who said nothing about it may not belong to that public.
+    """
 
     name: str
     echo: str
     default = None
+    describes_public = False  # True when ``restricts`` may hold (age, situation, qualification)
+
+    def restricts(self, facts: Facts) -> bool:
+        return False
 
     def normalise(self, value):
         """The value to keep, or None when it does not restrict anything."""
@@ -103,9 +111,14 @@ class Interval(SiteFilter):
         self.name = self.echo = name
         self.low, self.high = low, high
 
+    describes_public = True
+
     def matches(self, facts: Facts, value) -> bool:
         lo, hi = self.low(facts.site), self.high(facts.site)
         return (lo is None or lo <= value) and (hi is None or value <= hi)
+
+    def restricts(self, facts: Facts) -> bool:
+        return self.low(facts.site) is not None or self.high(facts.site) is not None
 
     def build(self, facts: list[Facts]) -> Column:
         lows = np.array([-1 if (x := self.low(f.site)) is None else x for f in facts], dtype=np.int64)
@@ -126,6 +139,38 @@ class _IntervalColumn(Column):
         return bisect.bisect_right(self.bounds, value)
 
 
+class Span(SiteFilter):
+    """A range of integers the site must accept whole (``age_range`` (16, 25): age_min ≤ 16 and
+    25 ≤ age_max, a missing bound being open). What field staff plan for: « les 16–25 ans »."""
+
+    def __init__(self, name: str, low: Callable[[Site], int | None], high: Callable[[Site], int | None]):
+        self.name = self.echo = name
+        self.low, self.high = low, high
+
+    def normalise(self, value):
+        return tuple(value) if value else None
+
+    def matches(self, facts: Facts, value) -> bool:
+        lo, hi = self.low(facts.site), self.high(facts.site)
+        return (lo is None or lo <= value[0]) and (hi is None or value[1] <= hi)
+
+    def build(self, facts: list[Facts]) -> Column:
+        lows = np.array([-1 if (x := self.low(f.site)) is None else x for f in facts], dtype=np.int64)
+        highs = np.array([10**6 if (x := self.high(f.site)) is None else x for f in facts], dtype=np.int64)
+        return _SpanColumn(lows, highs)
+
+    def to_json(self, value):
+        return f"{value[0]}-{value[1]}"
+
+
+class _SpanColumn(Column):
+    def __init__(self, lows: np.ndarray, highs: np.ndarray):
+        self.lows, self.highs = lows, highs
+
+    def mask(self, value) -> np.ndarray:
+        return (self.lows <= value[0]) & (value[1] <= self.highs)
+
+
 class Restricted(SiteFilter):
     """A code the site lists, an empty list meaning "everyone" (statuses, qualifications)."""
 
@@ -133,9 +178,14 @@ class Restricted(SiteFilter):
         self.name = self.echo = name
         self.values = values
 
+    describes_public = True
+
     def matches(self, facts: Facts, value) -> bool:
         listed = self.values(facts.site)
         return not listed or value in listed
+
+    def restricts(self, facts: Facts) -> bool:
+        return bool(self.values(facts.site))
 
     def build(self, facts: list[Facts]) -> Column:
         listed = [self.values(f.site) for f in facts]
@@ -217,6 +267,7 @@ def registered(f: SiteFilter):
 
 
 register(Interval("age", lambda s: s.age_min, lambda s: s.age_max))
+register(Span("age_range", lambda s: s.age_min, lambda s: s.age_max))
 register(Restricted("status", lambda s: s.statuses))
 register(Restricted("qualification", lambda s: s.qualifications))
 register(Offered("level", lambda s: s.levels))

@@ -5,7 +5,9 @@ label and error, OpenAPI schema, CLI option, form field), the forms generated fr
 (``forms``), the served catalog of one directory version (``catalog``), the citizen search
 (``search``), the partner widget's presets (``widget``), the login policy (``accounts``:
 Argon2id, password rules, lockout), the anonymous counting of widget loads (``usage``) and
-the answers of nearest, sites, site, geocode, coverage, planning and bilan (one module each).
+the answers of nearest, sites, site, geocode, coverage, planning and bilan (one module each);
+who may do what (``authz``), référents and invitations, self-service changes and their review,
+freshness campaigns and e-mail, anonymous search counts (``demand``) and the open data files.
 Every adapter (Flask views, the fast WSGI path, the command line) is a thin call over
 these functions.
 

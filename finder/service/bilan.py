@@ -18,6 +18,7 @@ EXPORTS = {
     "genre": lambda b: b.breakdowns[0],
     "age": lambda b: b.breakdowns[1],
     "provenance": lambda b: b.breakdowns[2],
+    "departements": lambda b: b.people_by_department,
 }
 
 

@@ -2,7 +2,8 @@
 
 ``origin`` is the one resolution of an origin (a position, or a commune's reference point)
 for the API, the search page and the command line; ``answer`` is the core of
-``GET /api/v1/sites/nearest`` and of ``spro-finder nearest``.
+``GET /api/v1/sites/nearest`` and of ``spro-finder nearest``. Distance order by default;
+``order=competent`` puts the person's own offices first (what the pages and the widget use).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from finder.domain.criteria import Criteria
 from finder.domain.engine import Origin, Result
 from finder.domain.index import Hit
 from finder.service.catalog import Catalog
-from finder.service.params import NEAREST, Parsed
+from finder.service.params import COMPETENT, NEAREST, Parsed
 
 
 def origin(catalog: Catalog, parsed: Parsed) -> Origin:
@@ -32,6 +33,7 @@ class NearestAnswer:
     max_km: float | None
     hits: list[Hit]
     keys: tuple[str, ...]  # the origin's competence keys
+    competent_first: bool = False
 
     def results(self) -> list[Result]:
         return [self.catalog.engine.result(h, self.keys) for h in self.hits]
@@ -41,6 +43,8 @@ class NearestAnswer:
         if self.max_km is not None:
             filters["max_km"] = self.max_km
         filters["limit"] = self.limit
+        if self.competent_first:
+            filters["order"] = COMPETENT
         return filters
 
     def body(self) -> bytes:
@@ -50,17 +54,25 @@ class NearestAnswer:
 
 
 def search(
-    catalog: Catalog, where: Origin, criteria: Criteria, limit: int = 10, max_km: float | None = None
+    catalog: Catalog,
+    where: Origin,
+    criteria: Criteria,
+    limit: int = 10,
+    max_km: float | None = None,
+    competent_first: bool = False,
 ) -> NearestAnswer:
+    """Sites by distance; ``competent_first``: for each structure with a territory covering the
+    origin's commune, its nearest site the profile fits comes first (finder.domain.index)."""
     engine = catalog.engine
     keys = engine.competence_keys(where)
-    hits = engine.index.nearest(where.lat, where.lon, criteria, limit, max_km, keys)
-    return NearestAnswer(catalog, where, criteria, limit, max_km, hits, keys)
+    hits = engine.index.nearest(where.lat, where.lon, criteria, limit, max_km, keys, competent_first)
+    return NearestAnswer(catalog, where, criteria, limit, max_km, hits, keys, competent_first)
 
 
 def answer(catalog: Catalog, parsed: Parsed) -> NearestAnswer:
     """The core of the nearest endpoint, from parameters parsed by ``params.NEAREST``."""
-    return search(catalog, origin(catalog, parsed), parsed.criteria, parsed["limit"], parsed["max_km"])
+    first = parsed.get("order") == COMPETENT
+    return search(catalog, origin(catalog, parsed), parsed.criteria, parsed["limit"], parsed["max_km"], first)
 
 
 def body(catalog: Catalog, args) -> bytes:

@@ -149,6 +149,37 @@ class Decimal(Kind):
 
 
 @dataclass(frozen=True)
+class IntRange(Kind):
+    """Two integers « lo-hi » (``16-25``; an en dash or « à » too), lo ≤ hi, both in [lo_max, hi_max]."""
+
+    lo: int
+    hi: int
+
+    def parse(self, raw, name, geo):
+        text = raw.replace("–", "-").replace(" à ", "-").replace(" ", "")
+        parts = text.split("-")
+        try:
+            a, b = (int(x) for x in parts)
+        except ValueError:
+            raise InvalidParameter(
+                f"« {name} » doit être une tranche comme 16-25 (reçu : « {raw} »).", field=name
+            ) from None
+        if not (self.lo <= a <= b <= self.hi):
+            raise InvalidParameter(
+                f"« {name} » : deux âges de {self.lo} à {self.hi}, le premier au plus égal au second "
+                f"(reçu : « {raw} »).",
+                field=name,
+            )
+        return (a, b)
+
+    def schema(self, geo) -> dict:
+        return {"type": "string", "pattern": "^[0-9]{1,3}-[0-9]{1,3}$"}
+
+    def strings(self, value) -> list[str]:
+        return [] if value is None else [f"{value[0]}-{value[1]}"]
+
+
+@dataclass(frozen=True)
 class Code(Kind):
     """One code of a vocabulary (or of the geography); ``integer``: the codes are numbers."""
 
@@ -381,6 +412,30 @@ AGE = Param(
         "widget": Field("number", "public", attrs=AGE_ATTRS),
     },
 )
+AGE_RANGES = (
+    ("0-15", "Moins de 16 ans"),
+    ("16-25", "16 à 25 ans"),
+    ("26-44", "26 à 44 ans"),
+    ("45-120", "45 ans et plus"),
+)
+AGE_RANGE = Param(
+    "age_range",
+    IntRange(0, AGE_MAX),
+    "Tranche d'âge",
+    "Tranche d'âge « min-max » (ex. 16-25) : lieux qui reçoivent toute la tranche (âge minimal du lieu ≤ min, "
+    "âge maximal ≥ max). Les tranches du bilan : 0-15, 16-25, 26-44, 45-120.",
+    criterion="age_range",
+    fields={
+        "staff": Field(
+            "select",
+            "profile",
+            empty="— Toutes —",
+            hint="(lieux recevant toute la tranche)",
+            options=lambda g: AGE_RANGES,
+        )
+    },
+    examples=("16-25",),
+)
 STATUS = Param(
     "status",
     Code(_terms(vocab.STATUSES)),
@@ -494,7 +549,7 @@ DEPARTMENTS = Param(
 
 # The person's profile: the filters every search form and endpoint offers. Declaring a new
 # profile filter = one domain filter (finder.domain.filters) + one Param appended here.
-PROFILE: list[Param] = [AGE, STATUS, QUALIFICATION, LEVEL, NETWORK, MODE, ACCESSIBLE, TERRITORY]
+PROFILE: list[Param] = [AGE, AGE_RANGE, STATUS, QUALIFICATION, LEVEL, NETWORK, MODE, ACCESSIBLE, TERRITORY]
 
 
 @contextmanager
@@ -559,6 +614,17 @@ Q = Param(
     "Commune, code postal ou adresse.",
     empty_allowed=False,
 )
+DISTANCE, COMPETENT = "distance", "competent"
+ORDER = Param(
+    "order",
+    Code(lambda geo: ((DISTANCE, "Par distance"), (COMPETENT, "Structures compétentes pour la commune d'abord"))),
+    "Ordre des résultats",
+    "distance (par défaut) : par distance géodésique croissante. competent : d'abord, pour chaque structure "
+    "dont le territoire couvre la commune d'origine (Mission locale, CIO, Cap emploi…), son lieu le plus proche "
+    "dont le profil donné confirme le public (âge, situation, qualification donnés quand le lieu les restreint), "
+    "puis les autres lieux par distance. L'ordre choisi est rappelé dans « filters ».",
+    examples=(COMPETENT,),
+)
 GEOCODE_LIMIT = Param("limit", Integer(1, 20, 5), "Nombre maximal", "Nombre maximal.")
 
 # Field-staff analyses: ``department`` restricts the communes analysed, never the sites.
@@ -604,6 +670,20 @@ SUGGESTIONS = Param(
 )
 
 
+WEIGHT = Param(
+    "weight",
+    Code(lambda geo: (("population", "La population"), ("demande", "Les recherches observées (demande)"))),
+    "Pondérer par",
+    "population : la population des communes ; demande : les recherches de lieux observées depuis chaque commune "
+    "(comptées anonymement, moins de 5 ignorées).",
+    fields={
+        "staff": Field(
+            "select", "analysis", empty="La population", options=lambda geo: [("demande", "Les recherches observées")]
+        )
+    },
+)
+
+
 @dataclass(frozen=True)
 class Year(Kind):
     """A year of the activity table (the context is the ``Activity``); the latest by default."""
@@ -630,6 +710,7 @@ BILAN_TABLES = (
     ("genre", "Personnes reçues par genre"),
     ("age", "Personnes reçues par tranche d'âge"),
     ("provenance", "Personnes reçues par provenance"),
+    ("departements", "Personnes reçues par département"),
 )
 YEAR = Param("annee", Year(), "Année", "Année du bilan (la dernière par défaut).")
 TABLE = Param("tableau", Code(lambda ctx: BILAN_TABLES), "Tableau", "Tableau exporté (CSV).")
@@ -818,11 +899,12 @@ ACCENT = Param(
 )
 
 ORIGIN = [LAT, LON, COMMUNE]
-NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, PROFILE, DEPARTMENTS), check=check_origin)
+NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, ORDER, PROFILE, DEPARTMENTS), check=check_origin)
 SITES = Endpoint("sites", (PROFILE, DEPARTMENTS))
 GEOCODE = Endpoint("geocode", (Q, GEOCODE_LIMIT))
 COVERAGE = Endpoint("coverage", (PROFILE, COVERAGE_MAX_KM, AREA), blank_is_absent=True)
-PLANNING = Endpoint("planning", (PROFILE, COVERAGE_MAX_KM, AREA, SUGGESTIONS), blank_is_absent=True)
+PLANNING = Endpoint("planning", (PROFILE, COVERAGE_MAX_KM, AREA, SUGGESTIONS, WEIGHT), blank_is_absent=True)
+SITE = Endpoint("site", (LAT, LON), check=check_origin_if_given)  # the start of the directions link
 SEARCH = Endpoint("search", (SEARCH_Q, LAT, LON, COMMUNE, PROFILE, DEPARTMENTS), check=check_origin_if_given)
 WIDGET = Endpoint("widget", (COMMUNE, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT))
 CONFIGURATOR = Endpoint(

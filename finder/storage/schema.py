@@ -140,6 +140,81 @@ LATER_TABLES: dict[str, str] = {
     """,
 }
 
+# Issue 12: structures keep their own sites. Accounts stay in ``users`` (staff when they have
+# no row in ``account_roles``); a référent is attached to one or more structures.
+DIRECTORY_TABLES: dict[str, str] = {
+    "account_roles": """
+        username TEXT PRIMARY KEY REFERENCES users(username),
+        role TEXT NOT NULL,
+        email TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    """,
+    "account_structures": """
+        username TEXT NOT NULL REFERENCES users(username),
+        structure_id TEXT NOT NULL,
+        PRIMARY KEY (username, structure_id)
+    """,
+    # Invitation links: only the SHA-256 of the token is kept; single use, expiring.
+    "invitations": """
+        token_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES users(username),
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    """,
+    # Every change to a site (edit, addition, closing): the review queue and the audit trail.
+    "site_changes": """
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        structure_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        decided_by TEXT,
+        decided_at TEXT,
+        reason TEXT,
+        version INTEGER
+    """,
+    "campaigns": """
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        title TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    """,
+    # One row per campaign, structure and référent; the link's token is kept as a hash.
+    "campaign_targets": """
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+        structure_id TEXT NOT NULL,
+        username TEXT,
+        email TEXT,
+        token_hash TEXT UNIQUE,
+        sent_at TEXT,
+        reminders INTEGER NOT NULL DEFAULT 0,
+        last_reminder_at TEXT,
+        answer TEXT,
+        answered_at TEXT,
+        answered_by TEXT,
+        version INTEGER
+    """,
+    # Anonymous search counts: commune x profile class x outcome per day, nothing else.
+    "search_demand": """
+        day TEXT NOT NULL,
+        commune TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, commune, profile, outcome)
+    """,
+}
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "tables of the first release", tuple(_table(n, c) for n, c in INITIAL_TABLES.items())),
     Migration(
@@ -153,6 +228,15 @@ MIGRATIONS: list[Migration] = [
         "session generation and disabled flag per staff account (sessions end on logout, reset, disable)",
         (_table("user_access", LATER_TABLES["user_access"]),),
     ),
+    Migration(
+        4,
+        "référents, invitations, site changes (review queue and audit trail), campaigns, search demand",
+        tuple(_table(n, c) for n, c in DIRECTORY_TABLES.items())
+        + (
+            "CREATE INDEX IF NOT EXISTS site_changes_status ON site_changes (status, id)",
+            "CREATE INDEX IF NOT EXISTS campaign_targets_campaign ON campaign_targets (campaign_id)",
+        ),
+    ),
 ]
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "migrations are numbered 1, 2, … in order"
@@ -160,4 +244,4 @@ assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "migrations
 
 def tables() -> set[str]:
     """Every table the migrations create."""
-    return set(INITIAL_TABLES) | set(LATER_TABLES)
+    return set(INITIAL_TABLES) | set(LATER_TABLES) | set(DIRECTORY_TABLES)

@@ -3,8 +3,9 @@
 Owns ``create_app`` (one factory, configuration from ``finder.config``), the served state of
 a worker, the blueprints (api, pages, embed, staff, admin, docs), the fast WSGI path of the
 nearest endpoint, the HTTP policy (security headers, CORS, ETag, gzip, rate limit) applied
-in one place for every route, the OpenAPI document, the Prometheus metrics, the WSGI entry
-point and the gunicorn settings. Views parse input through ``finder.service``, call one core function, render.
+in one place for every route, the static files (fingerprinted, cached a year), the OpenAPI
+document, the Prometheus metrics, the WSGI entry point and the gunicorn settings. Views parse input through
+``finder.service``, call one core function, render.
 
 May import: every package but ``finder.cli``.
 """
@@ -29,7 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         instance_path=str(instance),
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        static_folder=None,  # served by finder.web.assets (fingerprinted, from memory)
     )
     app.config.update(config_mod.load(test_config, instance))
     app.json.ensure_ascii = False
@@ -41,10 +42,26 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise config_mod.ConfigError(err.message) from None
     audit.to_stream("stdout")
 
-    from finder.web import admin, api, docs, embed, errors, fastpath, http, metrics, pages, security, staff
+    from finder.web import (
+        admin,
+        api,
+        assets,
+        docs,
+        embed,
+        errors,
+        espace,
+        fastpath,
+        http,
+        metrics,
+        opendata,
+        pages,
+        security,
+        staff,
+    )
 
     errors.register(app)
     metrics.init_app(app)  # first: its hook names the route before any other hook may answer
+    assets.init_app(app, ROOT / "static")
     http.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
@@ -53,6 +70,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(embed.bp)
+    app.register_blueprint(espace.bp)
+    app.register_blueprint(opendata.bp)
+    if app.config["DEMAND_COUNTING"]:
+        from finder.service.demand import Counter
+
+        app.extensions["spro_demand"] = Counter(state(app).store, app.config["DEMAND_FLUSH_SECONDS"])
     app.wsgi_app = metrics.Recorder(fastpath.NearestFastPath(app.wsgi_app, app))
     http.trust_proxies(app)
     state(app).store.db.close()  # no database connection crosses gunicorn's fork: each worker opens its own

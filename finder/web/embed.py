@@ -9,12 +9,12 @@ where the rate limit keeps its buckets) and a day admits WIDGET_NEW_ORIGINS_PER_
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from finder.service import forms, params, usage, widget
 from finder.web import state
-from finder.web.pages import profile_args, search_context
+from finder.web.pages import search_context
 from finder.web.ratelimit import client_key
 
 bp = Blueprint("embed", __name__)
@@ -34,10 +34,7 @@ def widget_page():
     presets = widget.parse(request.args, state().geo)
     _count_load()
     args = MultiDict(widget.search_args(request.args, presets))
-    ctx = search_context(args, limit=presets.limit, endpoint="embed.widget_page")
-    base = presets.params()
-    profile = profile_args(args)
-    ctx["choice_url"] = lambda place: url_for("embed.widget_page", **{**base, **profile, "commune": place.insee})
+    ctx = search_context(args, limit=presets.limit, endpoint="embed.widget_page", keep=presets.params())
     status = 400 if ctx["outcome"].errors else 200
     html = render_template(
         "embed.html",
@@ -85,8 +82,11 @@ def configurator():
     ), (400 if errors else 200)
 
 
-def _resolve_commune(args: MultiDict, errors: dict) -> str | None:
-    """The configurator accepts a commune name, postcode or INSEE code: turn it into the code."""
+def _resolve_commune(args: MultiDict, errors: dict) -> dict | None:
+    """The configurator accepts a commune name, postcode or INSEE code: turn it into the code.
+
+    Communes of the ticked départements come first; the others of the same text are offered too.
+    Returns {"label", "insee", "others": [(label, insee)]}, or None when nothing is typed or matches."""
     text = (args.get("commune_q") or "").strip()
     args.pop("commune", None)
     if not text:
@@ -94,10 +94,14 @@ def _resolve_commune(args: MultiDict, errors: dict) -> str | None:
     st = state()
     if text in st.geo.communes:
         args["commune"] = text
-        return st.geo.communes[text].name
-    places = [p for p in st.geocoder.search(text[:200], 5) if p.insee in st.geo.communes]
+        c = st.geo.communes[text]
+        return {"label": f"{c.name} ({st.geo.department_name(c.department)})", "insee": text, "others": []}
+    places = [p for p in st.geocoder.search(text[:200], 20) if p.insee in st.geo.communes]
     if not places:
         errors["commune_q"] = f"Aucune commune d'Auvergne-Rhône-Alpes ne correspond à « {text} »."
         return None
+    chosen = {d.strip() for value in args.getlist("department") for d in value.split(",") if d.strip()}
+    places.sort(key=lambda p: p.department not in chosen)  # stable: the geocoder's order otherwise
     args["commune"] = places[0].insee
-    return f"{places[0].label} — code INSEE {places[0].insee}"
+    others = [(p.label, p.insee) for p in places[1:6]]
+    return {"label": places[0].label, "insee": places[0].insee, "others": others}

@@ -12,7 +12,8 @@
 - HSTS on every answer to an HTTPS request (behind TRUSTED_PROXIES too: the scheme then
   comes from X-Forwarded-Proto);
 - ETag / Cache-Control and 304 on revalidation for views decorated with ``cacheable``;
-- gzip of large JSON answers when the client accepts it.
+- gzip of large answers when the client accepts it: JSON, pages, stylesheets, scripts, SVG and CSV
+  (answers with an ETag, such as static files, are compressed once and the result memoised).
 
 Everything is computed at app creation (header lists, CSP halves, the 429 body); the
 hooks only pick a precomputed list and do O(1) work, since they run on every request.
@@ -48,7 +49,16 @@ HEAVY_SLOT = "spro_heavy_slot"  # flask.g: the slot this request holds
 EMBED_PREFIX = "/embed"
 GEOJSON = "application/geo+json"
 JSON_TYPES = frozenset({"application/json", GEOJSON})
-GZIP_CACHE_SIZE = 64
+COMPRESSIBLE = JSON_TYPES | {
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+    "text/csv",
+    "text/plain",
+}
+GZIP_CACHE_SIZE = 256
 COUNTED = "spro.ratelimit"  # environ key: the fast path already counted this request (its wait, 0.0 = served)
 VARY = ("Vary", "Accept-Encoding")
 GZIPPED = ("Content-Encoding", "gzip")
@@ -177,7 +187,7 @@ class HttpPolicy:
         return [self.hsts] if self.hsts and scheme == "https" else []
 
     def gzip(self, accept_encoding: str | None) -> bool:
-        """Whether to gzip a large enough JSON answer for this ``Accept-Encoding`` (memoised)."""
+        """Whether to gzip a large enough answer for this ``Accept-Encoding`` (memoised)."""
         header = accept_encoding or ""
         ok = self._accepts.get(header)
         if ok is None:
@@ -188,7 +198,9 @@ class HttpPolicy:
         return ok
 
     def encode(self, body: bytes, accept_encoding: str | None, etag: str | None = None) -> tuple[bytes, list]:
-        """A 200 JSON body as sent, and the headers it adds (Vary, Content-Encoding)."""
+        """A 200 body of a compressible type as sent, and the headers it adds (Vary, Content-Encoding).
+
+        With an ``etag``, the gzipped bytes are memoised under it (static files, cacheable answers)."""
         if len(body) < self.min_bytes:
             return body, []
         if not self.gzip(accept_encoding):
@@ -249,7 +261,8 @@ class HttpPolicy:
                 headers["Content-Security-Policy"] = f"{head} 'nonce-{nonce}'{tail}" if nonce else head + tail
         if (
             response.status_code == 200
-            and response.mimetype in JSON_TYPES
+            and response.mimetype in COMPRESSIBLE
+            and "Content-Encoding" not in headers
             and not (response.direct_passthrough or response.is_streamed)
             and (response.content_length or 0) >= self.min_bytes
         ):

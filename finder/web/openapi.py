@@ -123,6 +123,22 @@ def schemas(geo) -> dict:
         },
         "GeocodeResults": _geocode_schema(),
         **_coverage_schemas(),
+        "DataInclusionRecords": {
+            "type": "array",
+            "description": "Enregistrements du schéma data·inclusion v1 (https://github.com/gip-inclusion/"
+            "data-inclusion-schema), licence etalab-2.0.",
+            "items": {
+                "type": "object",
+                "required": ["source", "id", "nom", "date_maj"],
+                "properties": {
+                    "source": {"type": "string"},
+                    "id": {"type": "string"},
+                    "structure_id": {"type": "string"},
+                    "nom": {"type": "string", "minLength": 3, "maxLength": 150},
+                    "date_maj": {"type": "string", "format": "date"},
+                },
+            },
+        },
     }
 
 
@@ -212,6 +228,7 @@ def _filters_schema(geo) -> dict:
     props = {p.name: p.kind.schema(geo) for p in [*params.PROFILE, params.DEPARTMENTS]}
     props["max_km"] = {"type": "number"}
     props["limit"] = {"type": "integer"}
+    props["order"] = params.ORDER.kind.schema(geo)
     return {"type": "object", "description": "Filtres appliqués, normalisés (seuls ceux donnés).", "properties": props}
 
 
@@ -433,6 +450,32 @@ def paths(geo) -> dict:
                 tag="couverture",
             )
         },
+        "/api/v1/opendata/data-inclusion/structures.json": {
+            "get": _operation(
+                "Open data structures",
+                "Les lieux d'accueil au format data·inclusion v1 (un lieu = une structure au sens du schéma), "
+                "tableau JSON, licence etalab-2.0. Identifiants stables `<source>--<id du lieu>`. Les informations "
+                "que le schéma national ne prévoit pas sont dans l'objet `extension_spro` de chaque enregistrement.",
+                [IF_NONE_MATCH],
+                _ok("DataInclusionRecords", cacheable=True),
+                "304",
+                "429",
+                tag="données ouvertes",
+            )
+        },
+        "/api/v1/opendata/data-inclusion/services.json": {
+            "get": _operation(
+                "Open data services",
+                "Les services au format data·inclusion v1 : un service par lieu et niveau de service "
+                "(`<source>--<id du lieu>--niveau-<n>` ; 1 = information, 2 = accompagnement), gratuits, avec "
+                "publics, modes d'accueil, zone d'éligibilité et horaires OpenStreetMap. Licence etalab-2.0.",
+                [IF_NONE_MATCH],
+                _ok("DataInclusionRecords", cacheable=True),
+                "304",
+                "429",
+                tag="données ouvertes",
+            )
+        },
         "/healthz": {
             "get": _operation(
                 "Health", "État du service et version de l'annuaire servi.", [], _ok("Health"), tag="service"
@@ -480,6 +523,7 @@ def build(geo) -> dict:
             {"name": "lieux", "description": "Lieux d'accueil du SPRO."},
             {"name": "géocodage", "description": "Trouver une commune ou une adresse."},
             {"name": "couverture", "description": "Couverture territoriale (personnel de terrain)."},
+            {"name": "données ouvertes", "description": "L'annuaire au format data·inclusion, licence etalab-2.0."},
             {"name": "référentiels", "description": "Vocabulaires et documentation."},
             {"name": "service", "description": "Supervision."},
         ],
@@ -547,7 +591,8 @@ def _coverage_schemas() -> dict:
             "insee": {"type": "string", "example": "15014"},
             "name": {"type": "string"},
             "department": {"type": "string"},
-            "epci": {"type": ["string", "null"]},
+            "epci": {"type": ["string", "null"], "description": "Code SIREN de l'EPCI"},
+            "epci_name": {"type": ["string", "null"], "description": "Nom de l'EPCI"},
             "population": {"type": "integer"},
             "point": {
                 "type": "array",

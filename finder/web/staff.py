@@ -16,13 +16,15 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
+from werkzeug.exceptions import NotFound
 
 from finder.directory.spreadsheet import table_csv
 from finder.domain import bilan as bilan_mod
 from finder.domain import vocab
 from finder.errors import FinderError
-from finder.present import coverage_map
-from finder.service import bilan, coverage, forms, params, planning
+from finder.present import charts, coverage_map, explain
+from finder.present import planning as planning_present
+from finder.service import bilan, coverage, demand, forms, params, planning
 from finder.service.coverage import CoverageAnswer
 from finder.web import state
 from finder.web.downloads import download
@@ -32,6 +34,7 @@ from finder.web.staff_format import register_filters
 bp = Blueprint("staff", __name__)
 WHITE_ROWS = 100  # zones blanches listed on the page (the exports have them all)
 CRITICAL_ROWS = 20
+DEMAND_ROWS = 50
 
 
 def register(app: Flask) -> None:
@@ -67,9 +70,16 @@ def coverage_page():
     answer = coverage.answer(catalog, parsed)
     cov, mask, engine = answer.coverage, answer.mask, catalog.engine
     sites = engine.matching(answer.criteria.replace(territory_only=False))
-    tiles = (current_app.config["TILES_URL"], current_app.config["TILES_ATTRIBUTION"])
+    unmet = _demand(answer.department)
     rendered = coverage_map.coverage_map(
-        cov, mask, sites, engine.geo, tiles, lambda sid: url_for("pages.site", site_id=sid)
+        cov,
+        mask,
+        sites,
+        engine.geo,
+        _tiles(),
+        lambda sid: url_for("pages.site", site_id=sid),
+        lambda s: _site_lines(engine, s),
+        unmet,
     )
     result = {
         "query": answer,
@@ -79,8 +89,25 @@ def coverage_page():
         "white_count": len(cov.uncovered(mask)),
         "legend": _legend(cov, mask),
         "sites": len(sites),
+        "demand": unmet[:DEMAND_ROWS],
+        "demand_count": len(unmet),
+        "demand_window": current_app.config["DEMAND_WINDOW_DAYS"],
     }
-    return render_template("couverture.html", result=result, map=rendered, **ctx, **_described(answer, engine.geo))
+    return render_template(
+        "couverture.html",
+        result=result,
+        map=rendered,
+        demand_outcomes=demand.OUTCOMES,
+        **ctx,
+        **_described(answer, engine.geo),
+    )
+
+
+def _demand(department: str | None) -> list:
+    """Communes where people searched over DEMAND_WINDOW_DAYS, small counts suppressed (finder.service.demand)."""
+    st = state()
+    since, until = demand.window(current_app.config["DEMAND_WINDOW_DAYS"])
+    return demand.table(st.store, st.geo, since, until, department=department)
 
 
 def _described(answer: CoverageAnswer, geo) -> dict:
@@ -88,6 +115,7 @@ def _described(answer: CoverageAnswer, geo) -> dict:
     c = answer.criteria
     labels = [
         f"{c.age} ans" if c.age is not None else None,
+        _age_range_text(c.age_range) if c.age_range else None,
         vocab.label(vocab.STATUSES, c.status) if c.status else None,
         vocab.label(vocab.QUALIFICATIONS, c.qualification) if c.qualification else None,
         f"niveau {c.level} · {vocab.label(vocab.LEVELS, c.level)}" if c.level else None,
@@ -106,6 +134,12 @@ def _described(answer: CoverageAnswer, geo) -> dict:
     if c.accessible:
         args["accessible"] = "true"
     return {"profile": profile, "scope_name": scope, "export_args": args}
+
+
+def _age_range_text(span: tuple[int, int]) -> str:
+    """« 16 à 25 ans », or the bilan's wording of a tranche (« 45 ans et plus »)."""
+    named = dict(params.AGE_RANGES).get(params.AGE_RANGE.kind.strings(span)[0])
+    return named[0].lower() + named[1:] if named else f"{span[0]} à {span[1]} ans"
 
 
 def _parts(cov, mask, department, geo) -> list[dict]:
@@ -171,20 +205,53 @@ def planning_page():
         return render_template("planification.html", result=None, k=k, **ctx), 400 if errors else 200
     catalog = state().catalog
     engine = catalog.engine
-    answer = planning.answer(catalog, parsed)
+    answer = planning.answer(catalog, parsed, _demand_weights)
     cov = answer.coverage
-    communes = cov.analyser.communes
+    items = _suggestions(answer)
+    sites = engine.matching(cov.criteria.replace(territory_only=False))
+    site_url = lambda sid: url_for("pages.site", site_id=sid)  # noqa: E731
+    rendered = planning_present.suggestions_map(items, sites, _tiles(), site_url, lambda s: _site_lines(engine, s))
     result = {
         "query": cov,
         "before": cov.coverage.summary(cov.mask),
-        "steps": [{"step": s, "commune": communes.items[s.commune]} for s in answer.steps],
+        "suggestions": items,
         "critical": [
             {"item": c, "site": engine.sites[c.site_pos]} for c in answer.critical[:CRITICAL_ROWS] if c.population
         ],
-        "department_name": engine.geo.department_name,
         "network_label": lambda site: _network_label(engine, site),
+        "who": explain.publics_text,
+        "by_demand": answer.weights is not None,
     }
-    return render_template("planification.html", result=result, k=k, **ctx, **_described(cov, engine.geo))
+    described = _described(cov, engine.geo)
+    return render_template("planification.html", result=result, k=k, map=rendered, **ctx, **described)
+
+
+def _suggestions(answer) -> list:
+    cov = answer.coverage
+    geo = answer.coverage.catalog.geo
+    return planning_present.suggestions(answer.steps, cov.analyser.communes, geo.department_name, cov.max_km)
+
+
+def _tiles() -> tuple[str, str]:
+    return current_app.config["TILES_URL"], current_app.config["TILES_ATTRIBUTION"]
+
+
+def _site_lines(engine, site) -> list[str]:
+    """Popup lines of a site on the staff maps: its network and who it is for (age bounds…)."""
+    return [_network_label(engine, site), "Pour qui : " + explain.publics_text(site)]
+
+
+@bp.get("/couverture/planification/export.csv")
+def planning_csv():
+    catalog = state().catalog
+    answer = planning.answer(catalog, params.PLANNING.parse(request.args, catalog.geo))  # errors: French page
+    name = answer.coverage.filename("csv").replace("couverture-", "suggestions-")
+    return download(planning_present.to_csv(_suggestions(answer)), name, "text/csv")
+
+
+def _demand_weights(communes):
+    since, until = demand.window(current_app.config["DEMAND_WINDOW_DAYS"])
+    return demand.weights(state().store, communes, since, until)
 
 
 def _network_label(engine, site) -> str:
@@ -210,16 +277,35 @@ def bilan_page():
     return render_template("bilan.html", b=b, years=act.years(), year=b.year, error=None, charts=_charts(b))
 
 
-def _charts(b: bilan_mod.Bilan) -> dict[str, list[tuple[str, int]]]:
-    """(label, value) series of the bilan's bar charts."""
+def _charts(b: bilan_mod.Bilan) -> dict[str, charts.Chart]:
+    """The bilan's bar charts: nominal series largest first, ordinal ones (cercles, ages, provenance) in order."""
 
     def series(table, column: int = 0):
         return [(label, cells[column]) for (_, label), cells in zip(table.rows, table.cells)]
 
-    charts = {"cercles": series(b.by_cercle), "people": series(b.by_network, 2), "trained": series(b.by_network, 3)}
-    for name, table in zip(("genre", "age", "provenance"), b.breakdowns):
-        charts[name] = series(table)
-    return charts
+    genre, age, provenance = b.breakdowns
+    specs = [
+        ("cercles", "Structures par cercle", series(b.by_cercle), True),
+        ("reseaux-personnes", "Personnes accueillies par réseau", series(b.by_network, 2), False),
+        ("reseaux-formes", "Professionnels formés par réseau", series(b.by_network, 3), False),
+        ("genre", genre.title, series(genre), False),
+        ("age", age.title, series(age), True),
+        ("provenance", provenance.title, series(provenance), True),
+        ("departements", b.people_by_department.title, series(b.people_by_department), False),
+    ]
+    return {name: charts.bar_chart(name, title, items, ordered) for name, title, items, ordered in specs}
+
+
+@bp.get("/bilan/graphique/<name>.svg")
+def bilan_chart(name: str):
+    """One chart of the bilan as an SVG file (the page's PNG button draws this file)."""
+    act = _activity()
+    b = bilan.answer(state().catalog, act, params.BILAN.parse(request.args, act))
+    chart = _charts(b).get(name)
+    if chart is None:
+        raise NotFound()
+    svg = render_template("_chart.svg", chart=chart, standalone=True)
+    return download(svg, f"bilan-spro-{b.year}-{name}.svg", "image/svg+xml")
 
 
 @bp.get("/bilan/export.csv")

@@ -9,6 +9,7 @@ version in hand; it is remembered (``reload_error``, logged once) for ``/readyz`
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from flask import g, has_request_context
 
+from finder.directory import freshness
 from finder.domain import geography
 from finder.domain.geocode import Geocoder
 from finder.service.catalog import Catalog
@@ -31,13 +33,18 @@ def _geography(path: str) -> geography.Geography:
 
 
 class State:
-    def __init__(self, store: Store, geo: geography.Geography, check_seconds: float, geocoder: Geocoder):
+    def __init__(
+        self, store: Store, geo: geography.Geography, check_seconds: float, geocoder: Geocoder, hide_days: int = 0
+    ):
         self.store = store
         self.geo = geo
         self.geocoder = geocoder
         self.check_seconds = check_seconds
+        self.hide_days = hide_days  # FRESHNESS_HIDE_DAYS: sites unconfirmed this long are not served (0: never)
         self.reload_error: str | None = None  # why the last check or reload failed; None when it worked
         self._lock = threading.Lock()
+        self._hash = ""
+        self._day = dt.date.today()
         self._catalog = self._load(None)
         self._checked = time.monotonic()
 
@@ -47,11 +54,18 @@ class State:
         store.initialise(Path(config["DEMO_DIRECTORY"]))
         geo = _geography(config["GEODATA_DIR"])
         geocoder = Geocoder(geo, config.get("BAN_URL"), config["BAN_TIMEOUT"])
-        return cls(store, geo, config["RELOAD_CHECK_SECONDS"], geocoder)
+        return cls(store, geo, config["RELOAD_CHECK_SECONDS"], geocoder, config.get("FRESHNESS_HIDE_DAYS", 0))
 
     def _load(self, version: int | None) -> Catalog:
+        """The catalog of a version; with a hiding policy, of its sites confirmed recently enough today
+        (the day is then part of the content id, so ETags and cached answers change with it)."""
         directory = self.store.load(version)
-        return Catalog(directory, self.geo, content_id=self.store.content_hash(directory.info.version))
+        self._hash = content = self.store.content_hash(directory.info.version)
+        self._day = dt.date.today()
+        if self.hide_days:
+            directory = freshness.visible(directory, self._day, self.hide_days)
+            content = f"{content}:{self._day.isoformat()}"
+        return Catalog(directory, self.geo, content_id=content)
 
     @property
     def catalog(self) -> Catalog:
@@ -94,16 +108,17 @@ class State:
     def refresh(self) -> bool:
         """Load the published version if it is not the one served (number or content); True when swapped."""
         published = self.store.published()
-        if published is None or tuple(published) == self._served():
+        new_day = self.hide_days and dt.date.today() != self._day
+        if published is None or (tuple(published) == self._served() and not new_day):
             return False
         with self._lock:
-            if tuple(published) != self._served():
+            if tuple(published) != self._served() or new_day:
                 self._catalog = self._load(published[0])
                 return True
         return False
 
     def _served(self) -> tuple[int, str]:
-        return self._catalog.version, self._catalog.content_id
+        return self._catalog.version, self._hash
 
     def readiness(self) -> dict:
         """Whether this worker should get traffic: the database answers and the last reload worked."""

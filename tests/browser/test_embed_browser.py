@@ -71,6 +71,9 @@ def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser, blocke
         frame.locator(".card").first.wait_for()
         assert frame.locator(".card").count() == 3
 
+        # The preset commune's results come first, the form folded into a one-line summary
+        assert not frame.locator("#q").is_visible()
+        frame.locator(".search-edit > summary").click()
         # A search inside the widget
         frame.locator("#q").fill("Aurillac")
         frame.locator("form.search-form button[type=submit]").click()

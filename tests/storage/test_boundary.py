@@ -93,6 +93,13 @@ def test_migrate_creates_every_table_once_and_is_idempotent(tmp_path):
         "import_reports",
         "widget_loads",
         "geocode_cache",
+        "account_roles",
+        "account_structures",
+        "invitations",
+        "site_changes",
+        "campaigns",
+        "campaign_targets",
+        "search_demand",
     }
     assert schema.tables() == expected
     assert expected <= names

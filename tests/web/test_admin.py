@@ -59,10 +59,14 @@ def test_staff_pages_need_login(app, client):
     posts = [r for r in admin_rules(app, "POST") if r.endpoint != "admin.login"]
     assert len(gets) >= 10 and len(posts) >= 5
     for rule in gets:
-        r = client.get(_fill(rule.rule, {"version": 1, "report_id": 1, "fmt": "csv", "name": "schema.json"}))
+        values = {"version": 1, "report_id": 1, "fmt": "csv", "name": "schema.json", "campaign_id": 1}
+        r = client.get(_fill(rule.rule, values))
         assert r.status_code == 302 and r.location.startswith("/admin/login?next="), rule.rule
     for rule in posts:
-        r = client.post(_fill(rule.rule, {"version": 1}), data={"csrf_token": "x"})
+        r = client.post(
+            _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x"}),
+            data={"csrf_token": "x"},
+        )
         assert r.status_code == 401, rule.rule
         assert "Connexion requise" in r.text
 
@@ -87,7 +91,7 @@ def test_login_sets_a_secure_session_cookie_and_renews_the_csrf_token(client):
 
 def test_csrf_is_enforced_on_every_form(app, staff):
     for rule in admin_rules(app, "POST"):
-        url = _fill(rule.rule, {"version": 1})
+        url = _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x"})
         for data in ({}, {"csrf_token": "faux"}):
             r = staff.post(url, data=data)
             assert r.status_code == 400 and "Jeton de sécurité" in r.text, (url, data)
@@ -248,7 +252,7 @@ def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
     assert unknown.status_code == 404
     later = {**form, "start": "2099-01-01", "end": "2099-01-02", "reason": "Inventaire"}
     assert staff.post("/admin/fermetures", data=later).status_code == 303
-    assert "Fermeture prévue du 2099-01-01 au 2099-01-02 : Inventaire" in staff.get("/lieux/lieu-0001").text
+    assert "Fermeture prévue du 1er janvier 2099 au 2 janvier 2099 : Inventaire" in staff.get("/lieux/lieu-0001").text
     removal = {"csrf_token": staff.csrf, "site": "lieu-0001", "start": "2020-01-01", "end": "2099-12-31"}
     assert staff.post("/admin/fermetures/supprimer", data=removal).status_code == 303
     assert "Fermé temporairement" not in staff.get("/lieux/lieu-0001").text

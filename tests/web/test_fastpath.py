@@ -47,6 +47,8 @@ def same(clients, url, headers=None):
         "commune=15014&network=mission-locale&territory=only",
         "lat=45.7578&lon=4.8320&max_km=3&accessible=true&mode=a-distance",
         "commune=15014&network=apec&max_km=5",
+        "commune=74080&age=19&status=demandeurs-emploi&level=2&order=competent",
+        "commune=69123&order=nearest",
         "lat=abc&lon=4",
         "lat=45",
         "",

@@ -108,3 +108,11 @@ def test_api_page_documents_and_gives_examples(client):
         assert text in html
     assert "demandeurs-emploi" in html  # enumerations listed
     assert "unpkg" not in html and "cdn" not in html.lower()
+
+
+def test_competent_first_order_is_documented(doc):
+    nearest = doc["paths"]["/api/v1/sites/nearest"]["get"]
+    order = next(p for p in nearest["parameters"] if p["name"] == "order")
+    assert order["schema"]["enum"] == ["distance", "competent"]
+    assert "compétente" in order["description"] or "competent" in order["description"]
+    assert doc["components"]["schemas"]["Filters"]["properties"]["order"]["enum"] == ["distance", "competent"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -96,11 +97,11 @@ def test_widget_shows_results_for_the_preset_commune(client):
     r = client.get("/embed?commune=15014&network=mission-locale&limit=2&view=map&accent=%23aa0000")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert html.count('class="card"') == 2 and "Mission locale" in html
+    assert html.count('<li class="card') == 2 and "Mission locale" in html
     assert '<base target="_blank">' in html and 'target="_self"' in html  # results open a tab, searches stay
     assert "embed-map-first" in html and "--brand: #aa0000" in html
     assert 'name="commune" value="15014"' in html and 'name="network" value="mission-locale"' in html
-    assert "embed-frame.js" in html and "Démonstration" in html
+    assert re.search(r"/static/js/embed-frame\.[0-9a-f]{10}\.js", html) and "Démonstration" in html
     assert 'class="site-header"' not in html
 
 
@@ -187,10 +188,21 @@ def test_configurator_builds_snippets_and_preview(client):
     r = client.get("/integrer?commune_q=Aurillac&network=mission-locale&view=map&accent=%23004a8f&profile=0")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert "Commune retenue : Aurillac" in html
+    assert "Commune retenue : <strong>Aurillac (15000, Cantal)</strong> — code INSEE 15014" in html
     assert "data-commune=&#34;15014&#34;" in html or 'data-commune="15014"' in html.replace("&#34;", '"')
     assert "/static/embed.js" in html and "&lt;iframe" in html
     assert 'class="preview" src="/embed?commune=15014&amp;network=mission-locale' in html
+
+
+def test_configurator_prefers_the_ticked_departements_and_shows_homonyms(client):
+    html = client.get("/integrer?commune_q=Saint-Julien&department=74").get_data(as_text=True)
+    assert "Commune retenue : <strong>Saint-Julien-en-Genevois" in html and "code INSEE 74243" in html
+    assert "Autres communes possibles" in html and "Saint-Julien (69" in html  # the Rhône one, offered
+    assert 'class="preview" src="/embed?commune=74243' in html
+    rhone = client.get("/integrer?commune_q=Saint-Julien").get_data(as_text=True)
+    assert "Commune retenue : <strong>Saint-Julien (69" in rhone  # nothing ticked: the exact name
+    by_code = client.get("/integrer?commune_q=74243").get_data(as_text=True)
+    assert "Commune retenue : <strong>Saint-Julien-en-Genevois (Haute-Savoie)</strong> — code INSEE 74243" in by_code
 
 
 def test_configurator_reports_bad_input_in_french(client):

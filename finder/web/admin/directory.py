@@ -48,19 +48,22 @@ def import_form():
 
 @bp.post("/import")
 def import_upload():
-    upload = request.files.get("fichier")  # size limited by the blueprint's guard
+    uploads = [f for f in request.files.getlist("fichier") if f.filename]  # size limited by the blueprint's guard
     dry_run = request.form.get("essai") == "1"
-    if upload is None or not upload.filename:
-        return render_template("admin/import.html", error="Choisissez un fichier CSV ou XLSX."), 400
+    if not uploads or len(uploads) > 2:
+        message = "Choisissez un fichier CSV ou XLSX (ou les deux fichiers JSON data·inclusion)."
+        return render_template("admin/import.html", error=message), 400
+    upload = uploads[0]
+    data = upload.read() if len(uploads) == 1 else [u.read() for u in uploads]
     st = state()
     settings = importer.Settings.from_config(current_app.config, ban_budget_seconds=WEB_BAN_BUDGET_SECONDS)
     result = importer.run(
-        upload.read(),
+        data,
         st.store,
         st.geo,
         settings,
         author=security.current_user(),
-        filename=_filename(upload.filename),
+        filename=" + ".join(_filename(u.filename) for u in uploads),
         dry_run=dry_run,
     )
     return redirect(url_for("admin.import_report", report_id=result.report_id), code=303)

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from finder.directory import freshness, importer
-from finder.service import usage
+from finder.service import authz, usage
 from finder.storage import import_log
 from finder.web import security, state
 
@@ -26,16 +26,16 @@ def guard():
     if request.endpoint in PUBLIC_ENDPOINTS:
         security.check_csrf()
         return None
-    return security.require_login()
+    return security.require_login() or _staff_only()
+
+
+def _staff_only():
+    """Référents have their own space (/espace): staff pages refuse them (403, audited)."""
+    who = authz.principal(state().store, security.current_user())
+    authz.require(who, "directory.manage", target=request.path)
 
 
 bp.after_request(security.staff_headers)
-
-
-@bp.app_template_global()
-def upcoming_closures(site) -> list:
-    """Template helper for the citizen site page: the site's closures not over yet."""
-    return freshness.current_or_upcoming(site, dt.date.today())
 
 
 @bp.errorhandler(RequestEntityTooLarge)
