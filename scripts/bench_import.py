@@ -1,7 +1,8 @@
 """Time the import pipeline on a synthetic directory (the demo's rows repeated with new ids).
 
 Prints one line per step, measured once: reading + validation, import stored and published,
-export (CSV, XLSX), and the publish switch itself. Run: .venv/bin/python scripts/bench_import.py [ROWS]
+export (CSV, XLSX), and the publish switch itself. Run: .venv/bin/python scripts/bench_import.py [ROWS] [URL]
+(URL: an empty PostgreSQL database, postgresql://…; default a temporary SQLite file).
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ def timed(label: str, func):
     return value
 
 
-def main(rows: int) -> None:
+def main(rows: int, url: str | None = None) -> None:
     geo = geography.load()
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "spro.sqlite3")
+        store = Store(url or Path(tmp) / "spro.sqlite3")
+        print(f"base : {store.db.dialect}")
         store.initialise(ROOT / "geodata" / "demo" / "directory.json")
         base = export.rows(store.load(), geo)
         body = [[f"lieu-{i:06d}", *base[i % len(base)][1:]] for i in range(rows)]
@@ -48,4 +50,4 @@ def main(rows: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 50_000, sys.argv[2] if len(sys.argv) > 2 else None)

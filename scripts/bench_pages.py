@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Measure the citizen pages: HTML size and median server time (in-process WSGI call).
+"""Measure the citizen pages: HTML size (raw and gzipped as sent) and median server time (in-process
+WSGI call, gzip included as a phone's browser asks for it).
 
-Usage: python scripts/bench_pages.py [--runs 200]
+Then the cost of the unmet-demand counter: the search page on two apps, counting off and on
+(DEMAND_COUNTING, flushed every DEMAND_FLUSH_SECONDS as in production), measured in
+alternating rounds in one run; prints both medians and their ratio.
+
+Usage: python scripts/bench_pages.py [--runs 200] [--rounds 10]
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from finder.web import create_app  # noqa: E402
 
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 PAGES = [
     ("results, commune + profile", "/?q=Grenoble&age=22&status=demandeurs-emploi&level=2"),
+    ("results, own office first", "/?q=La+Clusaz&age=19&status=demandeurs-emploi&level=2"),
     ("results, position", "/?lat=45.7667&lon=4.88"),
     ("results, address", "/?q=12+rue+Félix+Poulat+38000+Grenoble"),
     ("commune choice", "/?q=Saint-Martin"),
@@ -31,21 +38,48 @@ PAGES = [
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=200)
+    p.add_argument("--rounds", type=int, default=10, help="alternating rounds of the counter comparison")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"DATABASE": str(Path(tmp) / "bench.sqlite3")})
         client = app.test_client()
-        print(f"{'page':<28} {'size':>9} {'median':>9} {'p95':>9}")
+        print(f"{'page':<28} {'HTML':>9} {'gzipped':>9} {'median':>9} {'p95':>9}")
         for label, url in PAGES:
-            client.get(url)  # warm caches
+            raw = len(client.get(url).data)  # also warms the caches
             times, size = [], 0
             for _ in range(args.runs):
                 t = time.perf_counter()
-                r = client.get(url)
+                r = client.get(url, headers=GZIP)
                 times.append((time.perf_counter() - t) * 1000)
                 size = len(r.data)
             p95 = statistics.quantiles(times, n=20)[-1]
-            print(f"{label:<28} {size / 1024:7.1f} KB {statistics.median(times):6.1f} ms {p95:6.1f} ms")
+            median = statistics.median(times)
+            print(f"{label:<28} {raw / 1024:6.1f} KB {size / 1024:6.1f} KB {median:6.1f} ms {p95:6.1f} ms")
+        app.extensions["spro_demand"].flush()
+        compare_counter(Path(tmp), args.runs, args.rounds)
+
+
+def compare_counter(tmp: Path, runs: int, rounds: int) -> None:
+    """Median server time of the search page with the unmet-demand counter off and on, interleaved."""
+    url = PAGES[0][1]
+    clients = {
+        flag: create_app({"DATABASE": str(tmp / f"demand-{flag}.sqlite3"), "DEMAND_COUNTING": flag}).test_client()
+        for flag in (False, True)
+    }
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for client in clients.values():
+        client.get(url)
+    per_round = max(1, runs // rounds)
+    for _ in range(rounds):
+        for flag, client in clients.items():
+            for _ in range(per_round):
+                t = time.perf_counter()
+                client.get(url)
+                times[flag].append((time.perf_counter() - t) * 1000)
+    clients[True].application.extensions["spro_demand"].flush()  # before the temporary folder goes
+    off, on = statistics.median(times[False]), statistics.median(times[True])
+    print(f"\nunmet-demand counter, {url} ({len(times[True])} requests each, {rounds} alternating rounds)")
+    print(f"  counting off {off:6.2f} ms   counting on {on:6.2f} ms   ratio {on / off:.3f} (goal <= 1.05)")
 
 
 if __name__ == "__main__":

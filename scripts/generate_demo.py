@@ -57,29 +57,46 @@ WORKERS = ["salaries", "cadres", "independants", "agents-publics"]
 ALL_STATUSES = SCHOOL + ["demandeurs-emploi"] + WORKERS + ["sans-activite", "personnes-en-situation-de-handicap"]
 HIGHER = ["niveau-5", "niveau-6", "niveau-7", "niveau-8"]
 
+# Opening hours by kind of place (OpenStreetMap opening_hours). Each expression says what it
+# means: no rule replaces the hours of an earlier one (a later rule wins on the days it names),
+# exceptions come last, and public holidays are stated ("PH off": public offices close then).
+# Keep each list's length: rng.choice draws the same numbers, so only the hours change.
 HOURS = {
-    "mission-locale": ["Mo-Fr 08:30-12:30,13:30-17:30", "Mo-Th 08:30-12:00,13:30-17:30; Fr 08:30-12:00"],
-    "mission-locale-antenne": ["Tu,Th 09:00-12:00,13:30-17:00", "We 09:00-12:00,14:00-17:00", "Mo,Fr 09:00-12:00"],
-    "cio": ["Mo-Fr 09:00-12:30,13:30-17:30", "Mo-Fr 09:00-12:30,13:30-17:30; Sa 09:00-12:00"],
-    "france-travail": ["Mo-We 08:30-16:30; Th 08:30-12:30; Fr 08:30-15:30", "Mo-Fr 08:30-12:30; Mo-We 13:30-16:30"],
-    "cap-emploi": ["Mo-Fr 09:00-12:00,14:00-17:00"],
-    "apec": ["Mo-Fr 09:00-12:30,14:00-18:00"],
+    "mission-locale": [
+        "Mo-Fr 08:30-12:30,13:30-17:30; PH off",
+        "Mo-Th 08:30-12:00,13:30-17:30; Fr 08:30-12:00; PH off",
+    ],
+    "mission-locale-antenne": [
+        "Tu,Th 09:00-12:00,13:30-17:00; PH off",
+        "We 09:00-12:00,14:00-17:00; PH off",
+        "Mo,Fr 09:00-12:00; PH off",
+    ],
+    "cio": [
+        "Mo-Fr 09:00-12:30,13:30-17:30; PH off",
+        "Mo-Fr 09:00-12:30,13:30-17:30; Sa 09:00-12:00; PH off",
+    ],
+    "france-travail": [
+        "Mo-We 08:30-16:30; Th 08:30-12:30; Fr 08:30-15:30; PH off",
+        "Mo-We 08:30-12:30,13:30-16:30; Th,Fr 08:30-12:30; PH off",
+    ],
+    "cap-emploi": ["Mo-Fr 09:00-12:00,14:00-17:00; PH off"],
+    "apec": ["Mo-Fr 09:00-12:30,14:00-18:00; PH off"],
     "reseau-information-jeunesse": [
-        "Tu-Fr 13:30-18:00; We 10:00-12:00; Sa 10:00-12:00",
-        "Mo-Fr 10:00-12:30,13:30-18:00",
-        "We 10:00-18:00; Sa 10:00-13:00",
+        "Tu,Th,Fr 13:30-18:00; We 10:00-12:00,13:30-18:00; Sa 10:00-12:00; PH off",
+        "Mo-Fr 10:00-12:30,13:30-18:00; PH off",
+        "We 10:00-18:00; Sa 10:00-13:00; PH off",
     ],
-    "cep": ["Mo-Fr 09:00-12:30,13:30-18:00", "Tu,Th 09:00-12:00,13:30-17:30"],
-    "chambre-consulaire": ["Mo-Fr 08:30-12:00,13:30-17:00"],
-    "universite": ["Mo-Fr 09:00-17:00; Jul 15-Aug 20 off", "Mo-Fr 09:00-12:30,13:30-16:30"],
+    "cep": ["Mo-Fr 09:00-12:30,13:30-18:00; PH off", "Tu,Th 09:00-12:00,13:30-17:30; PH off"],
+    "chambre-consulaire": ["Mo-Fr 08:30-12:00,13:30-17:00; PH off"],
+    "universite": ["Mo-Fr 09:00-17:00; Jul 15-Aug 20 off; PH off", "Mo-Fr 09:00-12:30,13:30-16:30; PH off"],
     "commune-labellisee": [
-        "Mo-Fr 09:00-12:00; We 14:00-17:00",
-        "Mo,Tu,Th,Fr 08:30-12:00,13:30-17:00",
-        "Tu,Th 14:00-18:00; Sa 09:00-12:00",
+        "Mo,Tu,Th,Fr 09:00-12:00; We 09:00-12:00,14:00-17:00; PH off",
+        "Mo,Tu,Th,Fr 08:30-12:00,13:30-17:00; PH off",
+        "Tu,Th 14:00-18:00; Sa 09:00-12:00; PH off",
     ],
-    "association-labellisee": ["Mo-Th 09:00-12:30,13:30-17:00", "Tu-Fr 09:00-12:00,14:00-17:30"],
-    "maison-emploi": ["Mo-Fr 08:30-12:00,13:30-17:00"],
-    "relais-partenaire": ["Mo-Fr 09:00-12:00,13:30-17:00; PH off", "Tu-Sa 09:00-12:30"],
+    "association-labellisee": ["Mo-Th 09:00-12:30,13:30-17:00; PH off", "Tu-Fr 09:00-12:00,14:00-17:30; PH off"],
+    "maison-emploi": ["Mo-Fr 08:30-12:00,13:30-17:00; PH off"],
+    "relais-partenaire": ["Mo-Fr 09:00-12:00,13:30-17:00; PH off", "Tu-Sa 09:00-12:30; PH off"],
 }
 
 

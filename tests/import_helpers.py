@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from contextlib import closing
 from functools import cache
 
 from finder.directory import columns, export, importer
@@ -60,7 +59,7 @@ def settings(**overrides) -> importer.Settings:
 
 def fingerprint(store: Store) -> tuple:
     """The published version, the number of versions and a hash of the published rows."""
-    with closing(store.connect()) as con:
+    with store.db.snapshot() as con:
         version = con.execute("SELECT version FROM published").fetchone()[0]
         count = con.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
         digest = hashlib.sha256()

@@ -1,35 +1,51 @@
-"""Pieces shared by the command-line modules: profile options, their query form, tables."""
+"""Pieces shared by the command-line modules: options generated from the parameter declarations, tables."""
 
 from __future__ import annotations
 
-from finder.service import query
+import argparse
 
-PROFILE_OPTIONS = ("age", "status", "qualification", "level", "mode", "territory")
-
-
-def add_profile_args(p) -> None:
-    """The person's profile, as the API's nearest parameters."""
-    p.add_argument("--age", type=str)
-    p.add_argument("--status")
-    p.add_argument("--qualification")
-    p.add_argument("--level", type=str)
-    p.add_argument("--network", action="append")
-    p.add_argument("--mode")
-    p.add_argument("--accessible", action="store_true")
-    p.add_argument("--territory", choices=["only", "all"])
+from finder.service.params import Args, Codes, Endpoint, Param
 
 
-def as_query(args, keys) -> query.Args:
-    """Parsed argparse options as API-style parameters, validated by finder.query like any request."""
-    raw = query.Args({key: [str(getattr(args, key))] for key in keys if getattr(args, key) is not None})
-    if args.network:
-        raw["network"] = args.network
-    if args.accessible:
-        raw["accessible"] = ["true"]
-    return raw
+def option(p: Param) -> str:
+    """The ``--option`` of a parameter: its name, ``_`` written ``-`` (``max_km`` -> ``--max-km``)."""
+    return "-k" if p.name == "k" else "--" + p.name.replace("_", "-")
 
 
-def print_table(rows) -> None:
-    widths = [min(60, max(len(r[i]) for r in rows)) for i in range(len(rows[0]))]
+def add_options(parser: argparse.ArgumentParser, endpoint: Endpoint, skip: tuple[str, ...] = ()) -> None:
+    """One option per declared parameter of ``endpoint``; values are checked by the declarations."""
+    for p in endpoint.params:
+        if p.name in skip:
+            continue
+        help_text = p.label
+        if p.kind.cli_flag:
+            parser.add_argument(option(p), dest=p.name, action="store_true", help=help_text)
+        elif isinstance(p.kind, Codes):
+            parser.add_argument(option(p), dest=p.name, action="append", help=help_text + " (répétable)")
+        else:
+            parser.add_argument(option(p), dest=p.name, help=help_text)
+
+
+def as_args(ns: argparse.Namespace, endpoint: Endpoint) -> Args:
+    """Parsed argparse options as query parameters, validated by the declarations like any request."""
+    out = Args()
+    for p in endpoint.params:
+        value = getattr(ns, p.name, None)
+        if value is None or value is False:
+            continue
+        if value is True:
+            out[p.name] = ["true"]
+        elif isinstance(value, list):
+            out[p.name] = [str(v) for v in value]
+        else:
+            out[p.name] = [str(value)]
+    return out
+
+
+def print_table(rows, max_width: int | None = 60) -> None:
+    """Rows of strings (the first one the header) as aligned columns, cut at ``max_width`` (None: never)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    if max_width is not None:
+        widths = [min(max_width, w) for w in widths]
     for r in rows:
         print("  ".join(c[:w].ljust(w) for c, w in zip(r, widths)).rstrip())

@@ -2,8 +2,9 @@
 
 Commands: init (create the store with the demo directory), nearest (find sites from a
 commune or a position), info (the served dataset); field-staff commands coverage, suggest
-and critical live in cli_staff; directory management (import, export, versions, publish,
-rollback, user) in cli_directory.
+and critical live in cli.staff; directory management (import, export, versions, publish,
+rollback, user) in cli.directory; migrate, backup, restore and prune in cli.database. Every
+command reads the settings through cli.context. The audit trail goes to standard error.
 """
 
 from __future__ import annotations
@@ -12,52 +13,32 @@ import argparse
 import sys
 from pathlib import Path
 
-from finder import config as config_mod
+from finder import config
+from finder.cli import campaigns as cli_campaigns
+from finder.cli import context
+from finder.cli import database as cli_database
 from finder.cli import directory as cli_directory
 from finder.cli import staff as cli_staff
-from finder.cli.common import PROFILE_OPTIONS, add_profile_args, as_query, print_table
-from finder.domain import geography
-from finder.domain.engine import Engine
+from finder.cli.common import add_options, as_args, print_table
 from finder.errors import FinderError
-from finder.service import query
+from finder.service import nearest, params
+from finder.storage import audit, database
 from finder.storage.store import Store
 
 
-def _paths(args) -> tuple[Path, Path]:
-    import os
-
-    instance = Path(os.environ.get("SPRO_INSTANCE_PATH") or config_mod.ROOT / "instance")
-    db = Path(args.database or os.environ.get("SPRO_DATABASE") or instance / "spro.sqlite3")
-    return db, Path(config_mod.DEFAULTS["DEMO_DIRECTORY"])
-
-
 def cmd_init(args) -> int:
-    db, demo = _paths(args)
-    loaded = Store(db).initialise(demo)
-    print(f"Base {db} : " + ("annuaire de démonstration chargé." if loaded else "déjà initialisée."))
+    cfg = context.settings(args)
+    loaded = Store(cfg["DATABASE_URL"]).initialise(Path(cfg["DEMO_DIRECTORY"]))
+    where = database.redacted(cfg["DATABASE_URL"])
+    print(f"Base {where} : " + ("annuaire de démonstration chargé." if loaded else "déjà initialisée."))
     return 0
 
 
-def _engine(args) -> Engine:
-    db, demo = _paths(args)
-    store = Store(db)
-    store.initialise(demo)
-    return Engine(store.load(), geography.load())
-
-
 def cmd_nearest(args) -> int:
-    engine = _engine(args)
-    raw = as_query(args, PROFILE_OPTIONS + ("commune", "lat", "lon", "limit", "max_km"))
-    origin_q = query.parse_origin(raw)
-    criteria = query.parse_criteria(raw)
-    limit = query.parse_limit(raw)
-    max_km = query.parse_max_km(raw)
-    origin = (
-        engine.origin_from_commune(origin_q.commune)
-        if origin_q.commune
-        else engine.origin_from_point(origin_q.lat, origin_q.lon)
-    )
-    results = engine.nearest(origin, criteria, limit, max_km)
+    catalog = context.load_catalog(args)
+    engine = catalog.engine
+    found = nearest.answer(catalog, params.NEAREST.parse(as_args(args, params.NEAREST), catalog.geo))
+    origin, results = found.origin, found.results()
     where = origin.commune.name if origin.commune else f"{origin.lat:.5f}, {origin.lon:.5f}"
     print(f"Origine : {where} — {len(results)} lieu(x) d'accueil")
     rows = [("#", "km", "Lieu", "Réseau", "Commune", "Compétent")]
@@ -80,8 +61,7 @@ def cmd_nearest(args) -> int:
 
 
 def cmd_info(args) -> int:
-    engine = _engine(args)
-    d = engine.dataset_json()
+    d = context.load_catalog(args).dataset_json()
     print(
         f"Version {d['version']} — {d['structures']} structures, {d['sites']} lieux"
         + (" (démonstration)" if d["demo"] else "")
@@ -91,29 +71,36 @@ def cmd_info(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="spro-finder", description="Lieux d'accueil du SPRO Auvergne-Rhône-Alpes")
-    p.add_argument("--database", help="fichier SQLite (défaut : instance/spro.sqlite3)")
+    p.add_argument(
+        "--database",
+        help="fichier SQLite ou URL postgresql://… (défaut : DATABASE_URL configuré, sinon instance/spro.sqlite3)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="créer la base et charger l'annuaire de démonstration").set_defaults(func=cmd_init)
     sub.add_parser("info", help="version servie de l'annuaire").set_defaults(func=cmd_info)
     n = sub.add_parser("nearest", help="lieux d'accueil les plus proches")
-    n.add_argument("--commune", help="code INSEE de la commune d'origine")
-    n.add_argument("--lat", type=str)
-    n.add_argument("--lon", type=str)
-    add_profile_args(n)
-    n.add_argument("--limit", type=str)
-    n.add_argument("--max-km", dest="max_km", type=str)
+    add_options(n, params.NEAREST)
     n.set_defaults(func=cmd_nearest)
-    cli_staff.add_commands(sub, _engine)
+    cli_staff.add_commands(sub, context.load_catalog)
     cli_directory.register(sub)
+    cli_database.register(sub)
+    cli_campaigns.register(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    audit.to_stream("stderr")
     try:
         return args.func(args)
     except FinderError as err:
         print(f"Erreur ({err.field or 'entrée'}) : {err.message}", file=sys.stderr)
+        return 2
+    except config.ConfigError as err:
+        print(f"Erreur (configuration) : {err}", file=sys.stderr)
+        return 2
+    except database.driver_errors() as err:  # the database failed during the command
+        print(f"Erreur (base de données) : {database.first_line(err)}", file=sys.stderr)
         return 2
 
 

@@ -1,9 +1,14 @@
-"""A progress bar for long command-line tasks, written to stderr (redrawn in place on a terminal)."""
+"""The progress bar of long command-line tasks, written to stderr.
+
+On a terminal the bar is redrawn in place (at most every ``min_interval`` seconds); elsewhere
+(a log file, a pipe) only the start and the end of each stage are written, one line each.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 
 
 class Bar:
@@ -15,6 +20,7 @@ class Bar:
         self._label = None
 
     def __call__(self, label: str, done: int, total: int) -> None:
+        """Show that ``done`` of ``total`` steps of the stage ``label`` are done."""
         now = time.monotonic()
         finished = done >= total
         if label == self._label and not finished and now - self._last < self.min_interval:
@@ -29,3 +35,7 @@ class Bar:
         elif finished or done == 0:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+    def stage(self, label: str) -> Callable[[int, int], None]:
+        """A ``progress(done, total)`` callback drawing this bar under ``label``."""
+        return lambda done, total: self(label, done, total)

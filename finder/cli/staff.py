@@ -1,87 +1,44 @@
 """Field-staff commands of ``spro-finder``: coverage, suggest, critical.
 
 Profile options are those of ``nearest``; ``--department`` restricts the communes analysed.
-Long tasks show a progress bar on standard error when it is a terminal.
+Long tasks show progress on standard error (finder.cli.progress.Bar).
 """
 
 from __future__ import annotations
 
 import sys
-import time
 
-from finder.cli.common import PROFILE_OPTIONS, add_profile_args, as_query, print_table
-from finder.domain import coverage, planning
-from finder.present.coverage_export import to_csv, to_geojson
-from finder.service import query, staff_query
-
-STAFF_OPTIONS = (*PROFILE_OPTIONS, "department", "max_km")
+from finder.cli.common import add_options, as_args, print_table
+from finder.cli.progress import Bar
+from finder.service import coverage, params, planning
 
 
-class Progress:
-    """A text progress bar on a stream, drawn at most every ``every`` seconds."""
-
-    def __init__(self, label: str, stream=None, enabled: bool | None = None, every: float = 0.1):
-        self.label = label
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.every = every
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        now = time.monotonic()
-        if done < total and now - self._last < self.every:
-            return
-        self._last = now
-        filled = 30 * done // total
-        bar = "#" * filled + "-" * (30 - filled)
-        end = "\n" if done >= total else ""
-        self.stream.write(f"\r{self.label} [{bar}] {100 * done // total:3d} % ({done}/{total}){end}")
-        self.stream.flush()
-
-
-def add_commands(sub, engine_of) -> None:
-    """Add the commands to an argparse subparsers object; engine_of(args) gives the Engine."""
+def add_commands(sub, catalog_of) -> None:
+    """Add the commands to an argparse subparsers object; catalog_of(args) gives the served Catalog."""
     c = sub.add_parser("coverage", help="couverture territoriale d'un profil (CSV ou GeoJSON)")
-    _profile(c)
+    add_options(c, params.COVERAGE)
     c.add_argument("--format", choices=["summary", "csv", "geojson"], default="summary")
     c.add_argument("--output", "-o", help="fichier de sortie (défaut : sortie standard)")
-    c.set_defaults(func=lambda a: cmd_coverage(a, engine_of(a)))
+    c.set_defaults(func=lambda a: cmd_coverage(a, catalog_of(a)))
     s = sub.add_parser("suggest", help="où labelliser : communes qui gagneraient le plus de population couverte")
-    _profile(s)
-    s.add_argument("-k", type=str, default=None, help="nombre de suggestions (1 à 20, défaut 5)")
-    s.set_defaults(func=lambda a: cmd_suggest(a, engine_of(a)))
+    add_options(s, params.PLANNING)
+    s.set_defaults(func=lambda a: cmd_suggest(a, catalog_of(a)))
     k = sub.add_parser("critical", help="lieux irremplaçables : population hors seuil s'ils fermaient")
-    _profile(k)
-    k.add_argument("--limit", type=str, default=None, help="nombre de lieux affichés (défaut 10)")
-    k.set_defaults(func=lambda a: cmd_critical(a, engine_of(a)))
+    add_options(k, params.CRITICAL)
+    k.set_defaults(func=lambda a: cmd_critical(a, catalog_of(a)))
 
 
-def _profile(p) -> None:
-    add_profile_args(p)
-    p.add_argument("--department", help="code du département analysé")
-    p.add_argument("--max-km", dest="max_km", type=str, help="seuil de distance en km (défaut 20)")
+def _parsed(args, catalog, endpoint):
+    return endpoint.parse(as_args(args, endpoint), catalog.geo)
 
 
-def _query(args, engine) -> staff_query.CoverageQuery:
-    return staff_query.parse_coverage(as_query(args, STAFF_OPTIONS), engine.geo.departments)
-
-
-def cmd_coverage(args, engine) -> int:
-    q = _query(args, engine)
-    a = coverage.analyser(engine)
-    cov = a.coverage(q.criteria, q.max_km)
-    mask = a.communes.mask(q.department)
+def cmd_coverage(args, catalog) -> int:
+    answer = coverage.answer(catalog, _parsed(args, catalog, params.COVERAGE))
     if args.format == "summary":
-        _print_summary(cov, engine, mask)
+        _print_summary(answer.coverage, catalog.engine, answer.mask)
         return 0
-    progress = Progress("Export des communes")
-    if args.format == "csv":
-        text = to_csv(cov, engine.sites, mask, progress)
-    else:
-        head = {"filters": q.filters_json(), "max_km": q.max_km, "dataset": engine.dataset_json()}
-        text = to_geojson(cov, engine.sites, mask, engine.geo.polygons, head, progress)
+    progress = Bar().stage("Export des communes")
+    text = answer.csv(progress) if args.format == "csv" else answer.geojson(progress)
     _write(text, args.output)
     return 0
 
@@ -113,7 +70,7 @@ def _print_summary(cov, engine, mask) -> None:
                 _km(s.p90_km),
             )
         )
-    _table(rows)
+    print_table(rows)
     white = cov.uncovered(mask)
     print(f"\nZones blanches (au-delà de {cov.max_km:g} km) : {len(white)} communes")
     for i in white[:10]:
@@ -121,37 +78,33 @@ def _print_summary(cov, engine, mask) -> None:
         print(f"  {c.insee}  {c.name} ({c.department}) — {c.population} hab., {_km(cov.km[i])} km")
 
 
-def cmd_suggest(args, engine) -> int:
-    raw = query.Args({"k": [args.k]} if args.k is not None else {})
-    k = staff_query.parse_k(raw)
-    q = _query(args, engine)
-    a = coverage.analyser(engine)
-    steps = planning.suggest(a, q.criteria, q.max_km, k, a.communes.mask(q.department))
-    before = a.coverage(q.criteria, q.max_km).summary(a.communes.mask(q.department))
-    print(f"Où labelliser ? Seuil {q.max_km:g} km — couverture actuelle {100 * before.share_covered:.1f} %")
+def cmd_suggest(args, catalog) -> int:
+    answer = planning.answer(catalog, _parsed(args, catalog, params.PLANNING))
+    cov = answer.coverage
+    before = cov.coverage.summary(cov.mask)
+    print(f"Où labelliser ? Seuil {cov.max_km:g} km — couverture actuelle {100 * before.share_covered:.1f} %")
     rows = [("#", "Commune", "Dép.", "Population gagnée", "Communes", "Couverture après")]
-    for n, st in enumerate(steps, 1):
-        c = a.communes.items[st.commune]
+    for n, st in enumerate(answer.steps, 1):
+        c = cov.analyser.communes.items[st.commune]
         rows.append((str(n), f"{c.name} ({c.insee})", c.department, str(st.gained), str(st.communes_gained), _pct(st)))
-    _table(rows)
-    if len(steps) < k:
+    print_table(rows)
+    if len(answer.steps) < answer.k:
         print("Plus aucune commune ne gagne de population : toute la population est couverte.")
     return 0
 
 
-def cmd_critical(args, engine) -> int:
-    limit = query.parse_int(query.Args({"limit": [args.limit]} if args.limit else {}), "limit", 1, 1000, 10)
-    q = _query(args, engine)
-    a = coverage.analyser(engine)
-    ranked = planning.criticality(a, q.criteria, q.max_km, a.communes.mask(q.department))
+def cmd_critical(args, catalog) -> int:
+    parsed = _parsed(args, catalog, params.CRITICAL)
+    engine = catalog.engine
+    ranked = planning.answer(catalog, parsed).critical
     rows = [("#", "Lieu", "Commune", "Population hors seuil s'il fermait", "Communes")]
-    for n, cr in enumerate(ranked[:limit], 1):
+    for n, cr in enumerate(ranked[: parsed["limit"]], 1):
         site = engine.sites[cr.site_pos]
         commune = engine.geo.communes.get(site.commune)
         rows.append(
             (str(n), site.name, commune.name if commune else site.commune, str(cr.population), str(cr.communes))
         )
-    _table(rows)
+    print_table(rows)
     return 0
 
 
@@ -161,7 +114,3 @@ def _pct(step) -> str:
 
 def _km(x) -> str:
     return "—" if x is None or x == float("inf") else f"{x:.1f}"
-
-
-def _table(rows) -> None:
-    print_table(rows)

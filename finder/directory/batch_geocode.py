@@ -1,7 +1,7 @@
 """Geocoding of import rows through the BAN (Base Adresse Nationale) search endpoint.
 
 Queries are deduplicated, looked up in a cache table of the store (so a re-import does not
-ask again), then sent in batches through a small thread pool under a shared rate limit.
+ask again), then sent in batches through a small thread pool under a shared throttle.
 The HTTP call is injectable (``fetch``); by default it is urllib with the configured timeout.
 A failing service (timeouts, 429, 5xx) is retried, then given up for the rest of the run:
 the caller falls back to the commune's reference point. Answers are (lat, lon) WGS84.
@@ -18,19 +18,11 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
-from finder.storage.store import Store, now_iso
+from finder.storage import geocode_cache
+from finder.storage.store import Store
 
-CACHE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS geocode_cache (
-    query TEXT PRIMARY KEY,
-    found INTEGER NOT NULL,
-    lat REAL, lon REAL, score REAL, kind TEXT, citycode TEXT,
-    at TEXT NOT NULL
-);
-"""
 MIN_SCORE = 0.5
 PRECISE_KINDS = ("housenumber", "street", "locality")
 
@@ -62,42 +54,24 @@ class Unavailable(Exception):
 
 
 class Cache:
-    """Answers of the BAN kept in the store; a miss found nothing, None means not asked yet."""
+    """Answers of the BAN kept in the store (``finder.storage.geocode_cache``) as hits; MISS: found nothing."""
 
     MISS = "miss"
 
     def __init__(self, store: Store):
         self.store = store
-        with closing(store.connect()) as con:
-            con.executescript(CACHE_SCHEMA)
 
     def get_many(self, keys: list[str]) -> dict[str, Hit | str]:
-        out: dict[str, Hit | str] = {}
-        with closing(self.store.connect()) as con:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                sql = (
-                    f"SELECT query, found, lat, lon, score, kind, citycode FROM geocode_cache WHERE query IN ({marks})"
-                )
-                for key, found, lat, lon, score, kind, city in con.execute(sql, chunk):
-                    out[key] = Hit(lat, lon, score, kind, city) if found else self.MISS
-        return out
+        """Known answers among ``keys``; a key never asked is absent."""
+        known = geocode_cache.get_many(self.store, keys)
+        return {k: Hit(*answer) if answer else self.MISS for k, answer in known.items()}
 
     def put_many(self, answers: dict[str, Hit | None]) -> None:
-        at = now_iso()
-        rows = [
-            (k, 1, h.lat, h.lon, h.score, h.kind, h.citycode, at) if h else (k, 0, None, None, None, None, None, at)
-            for k, h in answers.items()
-        ]
-        with closing(self.store.connect()) as con:
-            con.execute("BEGIN IMMEDIATE")
-            con.executemany("INSERT OR REPLACE INTO geocode_cache VALUES (?,?,?,?,?,?,?,?)", rows)
-            con.execute("COMMIT")
+        geocode_cache.put_many(self.store, {k: astuple(h) if h else None for k, h in answers.items()})
 
 
-class RateLimiter:
-    """At most ``rate`` calls per second over all threads."""
+class Throttle:
+    """Spaces calls to the BAN: at most ``rate`` calls per second over all threads (callers wait)."""
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic, sleep=time.sleep):
         self.interval = 1.0 / rate if rate > 0 else 0.0
@@ -176,7 +150,7 @@ def parse_answer(body: dict) -> Hit | None:
 
 
 @dataclass
-class Outcome:
+class GeocodeOutcome:
     answers: dict[str, Hit | None]  # by query key; None: not found
     asked: int = 0  # requests made (cache misses)
     cached: int = 0
@@ -188,19 +162,19 @@ def geocode_all(
     queries: Iterable[Query],
     client: BanClient,
     cache: Cache,
-    limiter: RateLimiter,
+    throttle: Throttle,
     batch_size: int = 50,
     workers: int = 4,
     progress: Callable[[int, int], None] | None = None,
     deadline: float | None = None,
-) -> Outcome:
+) -> GeocodeOutcome:
     """Geocode each distinct query once: cache first, then the BAN, batch by batch (cached as they come).
 
     ``deadline`` (time.monotonic()): no batch starts after it.
     """
     unique = {q.key: q for q in queries}
     known = cache.get_many(list(unique))
-    out = Outcome({k: (None if v == Cache.MISS else v) for k, v in known.items()}, cached=len(known))
+    out = GeocodeOutcome({k: (None if v == Cache.MISS else v) for k, v in known.items()}, cached=len(known))
     todo = [q for k, q in unique.items() if k not in known]
     done = 0
     if progress:
@@ -211,7 +185,7 @@ def geocode_all(
                 out.interrupted = True
                 break
             batch = todo[i : i + batch_size]
-            answers, failed = _batch(pool, client, limiter, batch)
+            answers, failed = _batch(pool, client, throttle, batch)
             cache.put_many(answers)
             out.answers.update(answers)
             out.asked += len(batch)
@@ -227,11 +201,11 @@ def geocode_all(
 _FAILED = object()
 
 
-def _batch(pool, client: BanClient, limiter: RateLimiter, batch: list[Query]) -> tuple[dict[str, Hit | None], bool]:
+def _batch(pool, client: BanClient, throttle: Throttle, batch: list[Query]) -> tuple[dict[str, Hit | None], bool]:
     """Answers of the batch's queries that succeeded, and whether any failed."""
 
     def one(q: Query):
-        limiter.wait()
+        throttle.wait()
         try:
             return q.key, client.search(q)
         except Unavailable:

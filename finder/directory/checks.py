@@ -1,7 +1,8 @@
 """Checks of single cell values: each returns the normalised value or raises Problem (French message).
 
 Pure functions, no geography: numbers (French decimal comma accepted), dates, booleans,
-vocabulary codes with the closest valid one suggested, phone, e-mail, URL, opening_hours.
+vocabulary codes with the closest valid one suggested, phone, e-mail, URL, opening_hours (and the
+warnings a valid expression may deserve: ``hours_warnings``).
 """
 
 from __future__ import annotations
@@ -83,8 +84,9 @@ def boolean(raw: str) -> bool | None:
 
 
 @lru_cache(maxsize=8192)
-def fold(text: str) -> str:
-    """Lower case, no accents, hyphens for spaces, apostrophes and underscores: how codes are compared."""
+def slug(text: str) -> str:
+    """The code-like form of a text: lower case, no accents, one hyphen for spaces, apostrophes and
+    underscores (« Mission locale » → ``mission-locale``). How codes and names are compared."""
     text = unicodedata.normalize("NFKD", text.strip().lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[\s_'’]+", "-", text)
@@ -92,14 +94,14 @@ def fold(text: str) -> str:
 
 def suggest(raw: str, allowed, labels: dict[str, str] | None = None) -> str | None:
     """The valid code closest to ``raw`` (by code, or by French label), or None."""
-    folded = fold(raw)
-    if folded in allowed:
-        return folded
-    by_label = {fold(label): code for code, label in (labels or {}).items()}
-    if folded in by_label:
-        return by_label[folded]
+    key = slug(raw)
+    if key in allowed:
+        return key
+    by_label = {slug(label): code for code, label in (labels or {}).items()}
+    if key in by_label:
+        return by_label[key]
     pool = list(allowed) + list(by_label)
-    close = difflib.get_close_matches(folded, pool, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, pool, n=1, cutoff=0.6)
     if not close:
         return None
     return by_label.get(close[0], close[0])
@@ -176,6 +178,50 @@ def hours(raw: str) -> str:
             "par exemple « Mo-Fr 09:00-12:00,14:00-17:00 ».",
         )
     return text
+
+
+@lru_cache(maxsize=4096)
+def hours_warnings(text: str) -> tuple[tuple[str, str], ...]:
+    """Warnings on a valid opening_hours expression, as (code, French message): a later rule that
+    replaces an earlier one's hours, an exception cancelled by a later rule, public holidays unstated."""
+    from finder.domain import hours as oh
+
+    out = []
+    rule = "une règle placée après une autre la remplace pour les jours qu'elle vise"
+    for o in oh.overrides(text):
+        lost = ", ".join(oh.span_text(a, b) for a, b in o.lost)
+        tail = ""
+        if added := oh.added_up(text):
+            tail += f" Si les horaires s'ajoutent, écrivez « {added} »"
+        if written := oh.as_written(text):
+            tail += f"{' ;' if tail else ''} si c'est voulu, écrivez sans chevauchement « {written} »"
+        out.append(
+            (
+                "opening_hours_override",
+                f"Horaires : la règle « {o.later} » remplace « {o.earlier} » {oh.weekdays_text(o.weekdays, True)} "
+                f"({rule}) : {lost} ne compte plus ces jours-là.{tail}{'.' if tail else ''}",
+            )
+        )
+    for exception, later in oh.misplaced_exceptions(text):
+        fixed = oh.exceptions_last(text)
+        out.append(
+            (
+                "opening_hours_exception_cancelled",
+                f"Horaires : l'exception « {exception} » est annulée par la règle « {later} » écrite après elle "
+                f"({rule}). Placez les exceptions (jours fériés, congés, fermetures) en dernier"
+                + (f" : « {fixed} »." if fixed else "."),
+            )
+        )
+    if not oh.states_holidays(text):
+        out.append(
+            (
+                "opening_hours_holidays_unstated",
+                "Horaires : les jours fériés ne sont pas indiqués ; ces jours-là, les pages diront « jour férié : "
+                "appelez avant ». Ajoutez « ; PH off » si le lieu est fermé les jours fériés, ou ses horaires ces "
+                "jours-là (« ; PH 09:00-12:00 »).",
+            )
+        )
+    return tuple(out)
 
 
 def text(raw: str, max_length: int, multiline: bool = False) -> str:

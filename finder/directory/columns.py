@@ -152,7 +152,7 @@ COLUMNS: tuple[Column, ...] = (
         "horaires_accueil",
         "Horaires d'accueil",
         "Horaires au format OpenStreetMap opening_hours (comme horaires_accueil dans data·inclusion).",
-        "Mo-Fr 08:30-12:30,13:30-17:30",
+        "Mo-Fr 08:30-12:30,13:30-17:30; PH off",
     ),
     Column(
         "accessible_pmr",
@@ -195,6 +195,13 @@ COLUMNS: tuple[Column, ...] = (
         "Niveaux accueillis, séparés par des virgules. Vide : tous niveaux.",
         "",
         codes=_codes(vocab.QUALIFICATIONS),
+    ),
+    Column(
+        "langues",
+        "Langues parlées",
+        "Langues parlées à l'accueil (codes ISO 639-1, lsf pour la langue des signes), séparés par des virgules.",
+        "fr,en",
+        codes=_codes(vocab.LANGUAGES),
     ),
     Column("description", "Présentation", "Présentation du service rendu (texte libre).", "Accueil des jeunes."),
     Column(

@@ -1,4 +1,5 @@
-"""Small edits of the published directory by staff (temporary closures), each a new published version.
+"""Small edits of the published directory (temporary closures, a site changed, added or closed), each a
+new published version.
 
 An edit copies the published version with one site changed, stores it and publishes it
 only if nobody published another version meanwhile, so no one's change is silently lost.
@@ -11,7 +12,7 @@ import datetime as dt
 
 from finder.directory import checks, columns, versions
 from finder.domain.model import Closure, Directory, Site
-from finder.errors import InvalidParameter, NotFound
+from finder.errors import InvalidParameter, NotFound, StoreError
 from finder.storage.store import Store
 
 
@@ -75,3 +76,21 @@ def remove_closure(store: Store, site_id: str, start: str, end: str, author: str
     if not removed:
         raise NotFound("Cette fermeture n'existe pas (déjà supprimée ?).", field="closure")
     return _save(store, directory, sites, author, f"Fin de fermeture de {site_id} ({start} – {end})")
+
+
+def publish_sites(store: Store, author: str, summary: str, change, attempts: int = 3) -> int:
+    """Publish the published directory's sites as ``change(directory)`` returns them; the new version.
+
+    ``change`` reads the directory it is given (the one published now) and raises when the
+    edit no longer applies. If another version is published between reading and publishing,
+    the edit is applied again on that version (``attempts`` times at most).
+    """
+    for attempt in range(attempts):
+        directory = store.load()
+        sites = change(directory)
+        try:
+            return _save(store, directory, sites, author, summary)
+        except StoreError as err:
+            if err.code != "conflict" or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

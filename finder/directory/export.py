@@ -61,6 +61,7 @@ def row(site: Site, structure: Structure, geo: Geography) -> dict[str, str]:
         "age_max": _num(site.age_max),
         "publics": _list(site.statuses),
         "niveaux_qualification": _list(site.qualifications),
+        "langues": _list(site.languages),
         "description": site.description,
         "date_maj": site.date_maj or "",
         "fermetures": closures_cell(site),

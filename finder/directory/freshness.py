@@ -35,6 +35,19 @@ def is_stale(site: Site, today: dt.date | str) -> bool:
     return (as_date(today) - as_date(site.date_maj)).days > STALE_AFTER_DAYS
 
 
+def unconfirmed(date_maj: str | None, today: dt.date | str, days: int) -> bool:
+    """Not confirmed for more than ``days`` days (never confirmed counts as unconfirmed)."""
+    return not date_maj or (as_date(today) - as_date(date_maj)).days > days
+
+
+def visible(directory: Directory, today: dt.date | str, hide_after_days: int) -> Directory:
+    """The directory without the sites not confirmed for more than ``hide_after_days`` days (0: all kept)."""
+    if not hide_after_days:
+        return directory
+    kept = [s for s in directory.sites if not unconfirmed(s.date_maj, today, hide_after_days)]
+    return Directory(info=directory.info, structures=directory.structures, sites=kept)
+
+
 def stale_sites(directory: Directory, today: dt.date | str) -> list[Site]:
     """Sites to check again, the oldest first (never-checked ones first of all)."""
     stale = [s for s in directory.sites if is_stale(s, today)]

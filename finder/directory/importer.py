@@ -12,10 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from finder.directory import batch_geocode, positions, versions
+from finder.directory import batch_geocode, datainclusion, positions, versions
 from finder.directory.checks import Problem
 from finder.directory.report import Report
-from finder.directory.tablefile import FileProblem, read_table
+from finder.directory.tablefile import FileProblem, Table, read_table
 from finder.directory.validate import Draft, Options, validate_table
 from finder.domain.geography import Geography
 from finder.domain.model import Closure, DatasetInfo, Directory, Site, Structure
@@ -30,6 +30,7 @@ class Settings:
     today: dt.date = field(default_factory=dt.date.today)
     tolerance_m: float = 500.0
     max_rows: int = 100_000
+    max_bytes: int | None = None  # the file's size (IMPORT_MAX_MB); None: no limit
     ban_url: str | None = None
     ban_timeout: float = 2.0
     ban_rate: float = 20.0
@@ -41,6 +42,7 @@ class Settings:
         return cls(
             tolerance_m=float(config.get("IMPORT_COMMUNE_TOLERANCE_M", 500)),
             max_rows=int(config.get("IMPORT_MAX_ROWS", 100_000)),
+            max_bytes=int(float(config.get("IMPORT_MAX_MB", 50)) * 1024 * 1024),
             ban_url=config.get("BAN_URL") or None,
             ban_timeout=float(config.get("BAN_TIMEOUT", 2.0)),
             ban_rate=float(config.get("BAN_RATE_PER_SECOND", 20)),
@@ -49,7 +51,7 @@ class Settings:
 
 
 @dataclass
-class Result:
+class ImportResult:
     report: Report
     directory: Directory | None = None  # the imported directory when valid
     version: int | None = None  # stored version (None: dry run or refused)
@@ -59,7 +61,7 @@ class Result:
 
 
 def run(
-    data: bytes,
+    data: bytes | list[bytes],
     store: Store,
     geo: Geography,
     settings: Settings,
@@ -69,7 +71,7 @@ def run(
     publish: bool = False,
     demo: bool = False,
     progress: Progress | None = None,
-) -> Result:
+) -> ImportResult:
     result = check(data, store, geo, settings, progress)
     if result.directory is not None:
         result.diff = versions.diff(_published(store), result.directory)
@@ -81,8 +83,18 @@ def run(
         if publish:
             versions.publish(store, result.version, author, new=d)
             result.published = True
-    result.report_id = import_log.record(store, result.report, author, filename, dry_run, result.version)
+    errors, warnings = result.report.count()
+    result.report_id = import_log.record(
+        store, result.report.to_json(), errors, warnings, author, filename, dry_run, result.version
+    )
     return result
+
+
+def refuse(store: Store, message: str, author: str, filename: str, dry_run: bool = False) -> int:
+    """Keep, like any other attempt, a file refused before it could be read (too large to receive)."""
+    report = Report()
+    report.error(0, None, "unreadable_file", message)
+    return import_log.record(store, report.to_json(), 1, 0, author, filename, dry_run, None)
 
 
 REMOVAL_WARNING_SHARE = 0.10
@@ -105,26 +117,46 @@ def _published(store: Store) -> Directory | None:
     return store.load() if store.published_version() is not None else None
 
 
-def check(data: bytes, store: Store, geo: Geography, settings: Settings, progress: Progress | None = None) -> Result:
-    """Read, validate and geocode without storing anything but the geocoding cache."""
+def read(data: bytes | list[bytes], max_rows: int, max_bytes: int | None = None) -> Table:
+    """One table file (CSV, XLSX), or the two JSON files of the data·inclusion format, as a Table.
+
+    Every file is held to the size limit before anything is parsed (``max_bytes``, in all).
+    """
+    files = [data] if isinstance(data, bytes) else list(data)
+    if max_bytes is not None and sum(len(f) for f in files) > max_bytes:
+        raise FileProblem(f"Fichier trop volumineux : {max_bytes / (1024 * 1024):g} Mo au plus.")
+    if any(datainclusion.looks_like(f) for f in files):
+        return datainclusion.to_table(files, max_rows)
+    if len(files) != 1:
+        raise FileProblem("Un seul fichier CSV ou XLSX à la fois (ou les deux fichiers JSON data·inclusion).")
+    return read_table(files[0], max_rows, max_bytes)
+
+
+def check(
+    data: bytes | list[bytes], store: Store, geo: Geography, settings: Settings, progress: Progress | None = None
+) -> ImportResult:
+    """Read, validate and geocode without storing anything but the geocoding cache.
+
+    ``data``: a CSV or XLSX file, or the pair structures.json + services.json (data·inclusion).
+    """
     try:
-        table = read_table(data, settings.max_rows)
+        table = read(data, settings.max_rows, settings.max_bytes)
     except FileProblem as p:
         report = Report()
         report.error(p.line, None, "unreadable_file", p.message)
-        return Result(report)
+        return ImportResult(report)
     step = (lambda done, total: progress("Validation", done, total)) if progress else None
     drafts, report = validate_table(table, geo, Options(settings.today, settings.tolerance_m), step)
     if not report.ok:
         pending = sum(d.needs_geocoding for d in drafts)
         if pending:
             report.facts["geocoding_deferred"] = pending
-        return Result(report)
+        return ImportResult(report)
     geocode(drafts, geo, settings, store, report, progress)
     structures, sites = build(drafts)
     report.facts.update(sites=len(sites), structures=len(structures))
     info = DatasetInfo(version=0, demo=False, loaded_at=now_iso(), source="import")
-    return Result(report, Directory(info=info, structures=structures, sites=sites))
+    return ImportResult(report, Directory(info=info, structures=structures, sites=sites))
 
 
 def geocode(drafts: list[Draft], geo: Geography, settings: Settings, store: Store, report: Report, progress=None):
@@ -142,7 +174,7 @@ def geocode(drafts: list[Draft], geo: Geography, settings: Settings, store: Stor
             queries.values(),
             client,
             batch_geocode.Cache(store),
-            batch_geocode.RateLimiter(settings.ban_rate),
+            batch_geocode.Throttle(settings.ban_rate),
             progress=step,
             deadline=time.monotonic() + settings.ban_budget_seconds if settings.ban_budget_seconds else None,
         )

@@ -33,9 +33,24 @@ def csv_text(rows, header=None) -> str:
 
 
 def table_csv(table) -> str:
-    """A bilan Table (rows × columns of counts) with its totals."""
-    header = [table.title, *(label for _, label in table.columns), "Total"]
-    rows = [[label, *cells, sum(cells)] for (_, label), cells in zip(table.rows, table.cells)]
+    """A bilan Table (rows × columns of counts) with the totals shown on screen: a Total row always;
+    a Total column only when every cell counts the same thing ("cross"); a « Part » column (%) for
+    "shares" tables; none for "summary" tables, whose columns count different things."""
+    labels = [label for _, label in table.columns]
     totals = table.column_totals()
-    rows.append(["Total", *totals, sum(totals)])
+    if table.kind == "cross":
+        header = [table.title, *labels, "Total"]
+        rows = [[label, *cells, sum(cells)] for (_, label), cells in zip(table.rows, table.cells)]
+        rows.append(["Total", *totals, sum(totals)])
+    elif table.kind == "shares":
+        header = [table.title, *labels, "Part (%)"]
+        rows = [
+            [label, *cells, decimal(100 * share, 1)]
+            for (_, label), cells, share in zip(table.rows, table.cells, table.shares())
+        ]
+        rows.append(["Total", *totals, decimal(100.0 if table.total() else 0.0, 1)])
+    else:
+        header = [table.title, *labels]
+        rows = [[label, *cells] for (_, label), cells in zip(table.rows, table.cells)]
+        rows.append(["Total", *totals])
     return csv_text(rows, header)

@@ -4,6 +4,12 @@
 FileProblem with a French message. Row numbers are those a spreadsheet shows (header = 1).
 Text cells that a spreadsheet would run as a formula are written with a leading apostrophe
 in CSV (and read back without it); XLSX cells are always written as text.
+
+Hostile files are refused before they cost memory or time (``Limits``, derived from
+IMPORT_MAX_ROWS and IMPORT_MAX_MB): the file's size; for XLSX, the archive's declared
+content, cells and shared strings (``finder.directory.xlsx_guard``) before parsing; for CSV,
+fields counted while the lines are read, so one line of millions of separators stops at
+once; cells longer than a spreadsheet allows; a UTF-8 file holding a Windows-1252 byte.
 """
 
 from __future__ import annotations
@@ -12,13 +18,21 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
+from finder.directory import xlsx_guard
 from finder.directory.columns import NAMES
 from finder.directory.spreadsheet import FORMULA_START, safe_cell
 
 MAX_COLUMNS = 200
 SEPARATORS = (",", ";")
+MAX_ROW_CELLS = 1_024  # cells (CSV fields, XLSX cells) in one row; the header may have MAX_COLUMNS
+MAX_CELL_CHARS = 32_767  # a spreadsheet cell's own limit
+CELLS_PER_ROW = 64  # average cells per row over a whole XLSX file (the format has 31 columns)
+XML_BYTES_PER_ROW = 4_096  # average XML per row, decompressed (a row of the format takes about 2 kB)
+XML_BASE_BYTES = 16 << 20  # styles, theme, images…
+SNIFF_CHARS = 65_536  # of the first line, to choose the separator
 
 
 class FileProblem(Exception):
@@ -26,6 +40,25 @@ class FileProblem(Exception):
         super().__init__(message)
         self.message = message
         self.line = line
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an import may hold: ``rows`` data rows (IMPORT_MAX_ROWS), ``max_bytes`` as a file (IMPORT_MAX_MB)."""
+
+    rows: int = 100_000
+    max_bytes: int | None = None
+
+    def xlsx_caps(self) -> xlsx_guard.Caps:
+        lines = self.rows + 1  # and the header
+        return xlsx_guard.Caps(
+            uncompressed=lines * XML_BYTES_PER_ROW + XML_BASE_BYTES,
+            rows=lines,
+            cells=lines * CELLS_PER_ROW,
+            row_cells=MAX_ROW_CELLS,
+            shared_strings=lines * CELLS_PER_ROW,
+            run_bytes=MAX_CELL_CHARS * 6,  # UTF-8 or XML-escaped characters
+        )
 
 
 @dataclass
@@ -38,15 +71,18 @@ class Table:
     ragged: list[int] = field(default_factory=list)  # lines with more non-empty cells than the header
 
 
-def read_table(data: bytes, max_rows: int = 100_000) -> Table:
+def read_table(data: bytes, max_rows: int = 100_000, max_bytes: int | None = None) -> Table:
     """Parse a CSV or XLSX file given as bytes (format detected from the content)."""
+    limits = Limits(max_rows, max_bytes)
+    if limits.max_bytes is not None and len(data) > limits.max_bytes:
+        raise FileProblem(f"Fichier trop volumineux : {limits.max_bytes / (1024 * 1024):g} Mo au plus.")
     if not data.strip():
         raise FileProblem("Le fichier est vide.")
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, max_rows)
+        return _read_xlsx(data, limits)
     _reject_binary(data)
     text, encoding = decode(data)
-    return _read_csv(text, encoding, max_rows)
+    return _read_csv(text, encoding, limits)
 
 
 def _reject_binary(data: bytes) -> None:
@@ -70,20 +106,35 @@ def decode(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as err:
-            raise FileProblem(f"Fichier annoncé en UTF-8 mais invalide (octet {err.start + 3}).") from None
+            raise _not_utf8(data, err.start + 3) from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if UTF8_SEQUENCE.search(data):  # accents in UTF-8 elsewhere: not a Windows-1252 file
+            raise _not_utf8(data, err.start) from None
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         raise FileProblem("Encodage non reconnu : enregistrez le fichier en CSV UTF-8.") from None
+
+
+def _not_utf8(data: bytes, offset: int) -> FileProblem:
+    """A UTF-8 file holding a byte that is not UTF-8 (typically one Windows-1252 accent), by line."""
+    line = len(re.findall(rb"\r\n|\r|\n", data[:offset])) + 1
+    return FileProblem(
+        f"Ligne {line} : caractère illisible (octet 0x{data[offset]:02X}) dans un fichier en UTF-8, "
+        "probablement collé depuis un autre logiciel (Windows-1252). Corrigez ce caractère ou enregistrez "
+        "tout le fichier en « CSV UTF-8 », puis importez-le de nouveau.",
+        line,
+    )
 
 
 def sniff_separator(first_line: str) -> str:
@@ -99,16 +150,55 @@ def sniff_separator(first_line: str) -> str:
     return max(SEPARATORS, key=score)
 
 
-def _read_csv(text: str, encoding: str, max_rows: int) -> Table:
-    first = re.split(r"\r\n|\r|\n", text.lstrip("\r\n"), maxsplit=1)[0]
-    sep = sniff_separator(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+class _FieldCounter:
+    """The lines of a CSV text for ``csv.reader``, counting separators (an upper bound of fields) per record.
+
+    ``csv.reader`` builds a whole record before yielding it; counting here stops a record of
+    too many fields while it is read. ``next_record`` is called after each record.
+    """
+
+    def __init__(self, text: str, sep: str):
+        self._lines = (m.group() for m in LINE.finditer(text))
+        self.sep = sep
+        self.line = 0  # physical lines read
+        self.start = 1  # first line of the record being read
+        self.seps = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.line += 1
+        self.seps += line.count(self.sep)
+        if self.seps >= MAX_ROW_CELLS:
+            raise FileProblem(
+                f"Ligne {self.start} : plus de {MAX_ROW_CELLS} champs (séparateurs « {self.sep} »). "
+                "Supprimez les colonnes au-delà du tableau et enregistrez de nouveau le fichier.",
+                self.start,
+            )
+        return line
+
+    def next_record(self) -> None:
+        self.start, self.seps = self.line + 1, 0
+
+
+def _read_csv(text: str, encoding: str, limits: Limits) -> Table:
+    head = LINE.match(text.lstrip("\r\n")[: SNIFF_CHARS + 2])
+    sep = sniff_separator(head.group().rstrip("\r\n")[:SNIFF_CHARS] if head else "")
+    lines = _FieldCounter(text, sep)
+    reader = csv.reader(lines, delimiter=sep, strict=True)
     records = []
     try:
         for record in reader:
+            _check_cells(record, lines.start)
+            lines.next_record()
             records.append([_unguard(c) for c in record])
-            if len(records) > max_rows + 1:
-                raise FileProblem(f"Trop de lignes : {max_rows} au plus par import.")
+            if len(records) > limits.rows + 1:
+                raise FileProblem(f"Trop de lignes : {limits.rows} au plus par import.")
     except csv.Error as err:
         raise FileProblem(
             f"CSV mal formé vers la ligne {reader.line_num} : {_csv_reason(err)}.", reader.line_num
@@ -148,20 +238,30 @@ def _unguard(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:2] in FORMULA_START and len(cell) > 1 else cell
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> Table:
+def _check_cells(cells, line: int) -> None:
+    if any(len(c) > MAX_CELL_CHARS for c in cells):
+        raise FileProblem(f"Ligne {line} : une cellule dépasse {MAX_CELL_CHARS} caractères.", line)
+
+
+def _read_xlsx(data: bytes, limits: Limits) -> Table:
     import openpyxl
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xlsx_guard.check(archive, limits.xlsx_caps())  # before any parsing
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
             records = []
             for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
                 records.append([xlsx_text(v) for v in values])
-                if len(records) > max_rows + 1:
-                    raise FileProblem(f"Trop de lignes : {max_rows} au plus par import.")
+                _check_cells(records[-1], len(records))
+                if len(records) > limits.rows + 1:
+                    raise FileProblem(f"Trop de lignes : {limits.rows} au plus par import.")
         finally:
             book.close()
+    except xlsx_guard.Refused as refused:
+        raise FileProblem(refused.message, refused.line) from None
     except FileProblem:
         raise
     except Exception as err:  # any corrupt archive or workbook

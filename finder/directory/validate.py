@@ -24,6 +24,7 @@ NETWORK_LABELS = {n.code: n.label for n in vocab.NETWORKS}
 STATUS_LABELS = {t.code: t.label for t in vocab.STATUSES}
 QUALIFICATION_LABELS = {t.code: t.label for t in vocab.QUALIFICATIONS}
 MODE_LABELS = {t.code: t.label for t in vocab.MODES}
+LANGUAGE_LABELS = {t.code: t.label for t in vocab.LANGUAGES}
 LEVELS = {t.code for t in vocab.LEVELS}
 
 
@@ -237,11 +238,13 @@ class RowParser:
             "qualifications": g(
                 "niveaux_qualification", lambda r: checks.codes(r, vocab.QUALIFICATION_CODES, QUALIFICATION_LABELS), ()
             ),
+            "languages": g("langues", lambda r: checks.codes(r, vocab.LANGUAGE_CODES, LANGUAGE_LABELS), ()),
             "description": g("description", lambda r: checks.text(r, 2000, multiline=True), ""),
             "date_maj": g("date_maj", self.date_maj, required=True),
             "closures": g("fermetures", self.closures, ()),
         }
         self.cross_checks(site)
+        self.hours_advice(site.get("opening_hours"))
         return site
 
     def structure_fields(self, commune: str | None) -> dict:
@@ -366,10 +369,15 @@ class RowParser:
                 site["postcode"],
             )
         name = self.raw("commune")
-        if name and checks.fold(name) != checks.fold(commune.name):
+        if name and checks.slug(name) != checks.slug(commune.name):
             self.warning(
                 "commune", "commune_name", f"Nom « {name} » différent de celui du code INSEE : {commune.name}.", name
             )
+
+    def hours_advice(self, expression: str | None) -> None:
+        """Warnings (not errors) on valid hours: overridden rules, cancelled exceptions, holidays unstated."""
+        for code, message in checks.hours_warnings(expression) if expression else ():
+            self.warning("horaires_accueil", code, message, expression)
 
     def position(self, draft: Draft) -> None:
         lat = self.get("latitude", checks.number)

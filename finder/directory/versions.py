@@ -1,16 +1,15 @@
 """Directory versions: differences between two of them, publishing and rolling back with a summary.
 
 Publishing is the store's one-row switch; this module adds who, when and what changed
-(sites added, removed and changed) to the publish log.
+(sites added, removed and changed) to the publish log (read with ``Store.publish_log``).
 """
 
 from __future__ import annotations
 
-from contextlib import closing
 from dataclasses import dataclass, field
 
 from finder.domain.model import Directory
-from finder.errors import FinderError, NotFound
+from finder.errors import FinderError, InvalidParameter, NotFound
 from finder.storage.store import Store
 
 
@@ -95,8 +94,20 @@ def rollback(store: Store, version: int, author: str) -> Diff:
     return publish(store, version, author, action="rollback")
 
 
-def log(store: Store, limit: int = 100) -> list[dict]:
-    """The last publications, newest first."""
-    with closing(store.connect()) as con:
-        con.row_factory = lambda cur, row: dict(zip([c[0] for c in cur.description], row))
-        return con.execute("SELECT * FROM publish_log ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+@dataclass
+class Pruned:
+    deleted: list[int]  # versions deleted
+    kept: list[int]
+    rows: dict  # rows deleted per table (sites, structures, import_reports)
+
+
+def prune(store: Store, keep: int) -> Pruned:
+    """Delete old versions: keep the last ``keep`` ones, and always the published one and the one
+    published before it (what a rollback goes back to). Their import reports go with them."""
+    if keep < 0:
+        raise InvalidParameter(f"--keep doit être positif ou nul (reçu : {keep}).", field="keep")
+    ids = [v["id"] for v in store.versions()]
+    kept = set(ids[len(ids) - keep :] if keep else []) | {store.published_version(), store.previous_version()}
+    deleted = [v for v in ids if v not in kept]
+    rows = store.delete_versions(deleted)
+    return Pruned(deleted, [v for v in ids if v in kept], rows)

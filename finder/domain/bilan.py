@@ -99,12 +99,18 @@ def _row(raw: dict, line: int) -> ActivityRow:
 
 @dataclass(frozen=True)
 class Table:
-    """A small table of counts with French labels; rows and columns as (code, label)."""
+    """A small table of counts with French labels; rows and columns as (code, label).
+
+    ``kind`` says which totals make sense: "cross" (one unit in every cell: row totals too),
+    "summary" (columns of different units: column totals only), "shares" (one count per row:
+    each row's share of the total).
+    """
 
     title: str
     rows: tuple[tuple[str, str], ...]
     columns: tuple[tuple[str, str], ...]
     cells: tuple[tuple[int, ...], ...]
+    kind: str = "cross"
 
     def row_totals(self) -> list[int]:
         return [sum(r) for r in self.cells]
@@ -114,6 +120,11 @@ class Table:
 
     def total(self) -> int:
         return sum(self.row_totals())
+
+    def shares(self) -> list[float]:
+        """Each row's share of the total (0–1), for "shares" tables."""
+        total = self.total()
+        return [(sum(r) / total if total else 0.0) for r in self.cells]
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,7 @@ class Bilan:
     by_cercle: Table  # cercle × (structures, lieux, personnes, professionnels)
     by_network: Table  # réseau × (structures, lieux, personnes, professionnels)
     breakdowns: tuple[Table, ...]  # genre, âge, provenance: label × personnes
+    people_by_department: Table  # département of the structure × personnes
 
 
 SUMMARY_COLUMNS = (
@@ -172,6 +184,7 @@ def compute(directory: Directory, geo: Geography, activity: Activity, year: int)
         by_cercle=_summary("Structures, lieux et activité par cercle", _cercle_labels(), cercle, by_id, sites),
         by_network=_summary("Structures, lieux et activité par réseau", _network_labels(), network, by_id, sites),
         breakdowns=tuple(_breakdown(name, group, rows) for name, group in BREAKDOWNS.items()),
+        people_by_department=_people_by_department(rows, structs, deps),
     )
 
 
@@ -213,7 +226,7 @@ def _summary(title: str, labels, key_of: dict[str, str], by_id: dict, sites) -> 
         acc[key][3] += by_id[sid].counts["professionals_trained"]
     for s in sites:
         acc[key_of[s.structure_id]][1] += 1
-    return Table(title, rows, SUMMARY_COLUMNS, tuple(tuple(acc[code]) for code, _ in rows))
+    return Table(title, rows, SUMMARY_COLUMNS, tuple(tuple(acc[code]) for code, _ in rows), kind="summary")
 
 
 def _breakdown(name: str, group, rows: list[ActivityRow]) -> Table:
@@ -223,4 +236,16 @@ def _breakdown(name: str, group, rows: list[ActivityRow]) -> Table:
         "provenance": "Personnes accueillies par provenance",
     }
     cells = tuple((sum(r.counts[k] for r in rows),) for k, _ in group)
-    return Table(titles[name], tuple(group), (("people", "Personnes accueillies"),), cells)
+    return Table(titles[name], tuple(group), (("people", "Personnes accueillies"),), cells, kind="shares")
+
+
+def _people_by_department(rows: list[ActivityRow], structs: dict, deps) -> Table:
+    """People received by the département of the structure that received them."""
+    labels = _with_unknown(list(deps), {s.department if s else UNKNOWN for s in structs.values()})
+    acc = dict.fromkeys((code for code, _ in labels), 0)
+    for r in rows:
+        s = structs.get(r.structure_id)
+        acc[s.department if s and s.department in acc else UNKNOWN] += r.counts["people"]
+    cells = tuple((acc[code],) for code, _ in labels)
+    title = "Personnes accueillies par département (de la structure)"
+    return Table(title, labels, (("people", "Personnes accueillies"),), cells, kind="shares")

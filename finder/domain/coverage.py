@@ -2,11 +2,11 @@
 
 For a profile (``Criteria``) and a threshold in km, each commune of the region gets its
 nearest matching site from the commune's reference point, the WGS84 geodesic distance and
-whether it lies within the threshold. Communes are ``geography.region_communes()`` (Lyon
-through its 9 arrondissements, so populations add up), sorted by INSEE code.
+whether it lies within the threshold. Communes are ``geography.region_communes()`` (Paris,
+Lyon and Marseille through their arrondissements, so populations add up), sorted by INSEE code.
 
-The computation is vectorised (finder.bulk): exact like an exhaustive geodesic scan,
-without a communes x sites Python loop. With ``territory_only``, a restricted structure's
+The computation is vectorised (finder.bulk): exact like an exhaustive geodesic scan, overseas
+included, without a communes x sites Python loop. With ``territory_only``, a restricted structure's
 sites count only for the communes of its territory.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,7 @@ class Communes:
     """A list of communes as arrays; ``points`` are their reference points."""
 
     items: list[Commune]
+    epci_names: dict[str, str] = field(default_factory=dict)  # EPCI code (SIREN) -> name
 
     def __post_init__(self):
         self.items = sorted(self.items, key=lambda c: c.insee)
@@ -45,7 +46,10 @@ class Communes:
 
     @classmethod
     def of_region(cls, geo: Geography) -> Communes:
-        return cls(geo.region_communes())
+        return cls(geo.region_communes(), {code: e["name"] for code, e in geo.epcis.items()})
+
+    def epci_name(self, code: str | None) -> str | None:
+        return self.epci_names.get(code, code) if code else None
 
     def __len__(self) -> int:
         return len(self.items)
@@ -135,6 +139,7 @@ class Analyser:
         self._lock = threading.Lock()
         self._targets: OrderedDict = OrderedDict()
         self._nearest: OrderedDict = OrderedDict()
+        self._pairs = None  # (commune, competent site) pairs, built once
 
     def nearest(self, c: Criteria, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
         """The k nearest matching sites of every commune: (index positions (n, k), km (n, k)).
@@ -160,7 +165,7 @@ class Analyser:
         tr = bulk.nearest_candidates(targets, self.communes.points, k)
         tr = bulk.Triples(tr.origin, positions[tr.target], tr.km)
         if c.territory_only:
-            tr = tr.concat(self._competent(replace(c, territory_only=False)))
+            tr = tr.concat(self._competent(c.replace(territory_only=False), k))
         return tr
 
     def _target_points(self, c: Criteria) -> tuple[np.ndarray, bulk.Points]:
@@ -172,22 +177,21 @@ class Analyser:
             self._store(self._targets, c, hit)
         return hit
 
-    def _competent(self, c: Criteria) -> bulk.Triples:
-        """Every (commune, site) pair where the site matches and its structure serves the commune."""
-        ok = self.index.mask(c)
-        origin, target = [], []
-        for i, keys in enumerate(self.communes.keys):
-            for key in keys:
-                sites = self.index.competent.get(key)
-                if sites is not None:
-                    sites = sites[ok[sites]]
-                    target.append(sites)
-                    origin.append(np.full(len(sites), i, dtype=np.int64))
-        if not target:
-            return bulk.Triples.empty()
-        o, t = np.concatenate(origin), np.concatenate(target)
-        site_points = bulk.Points(self.index.lons, self.index.lats)
-        return bulk.Triples(o, t, bulk.geodesic_km(self.communes.points, o, site_points, t))
+    def _competent(self, c: Criteria, k: int) -> bulk.Triples:
+        """Among the matching sites whose structure serves the commune, the k nearest of every commune."""
+        o, t = self._competent_pairs()
+        keep = self.index.mask(c)[t]
+        ix = self.index
+        sites = bulk.Points(ix.lons, ix.lats, ix.id_rank, xyz=ix.xyz)
+        return bulk.nearest_among(self.communes.points, o[keep], sites, t[keep], k)
+
+    def _competent_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (commune, site) pair where the site's structure serves the commune (or its city)."""
+        if self._pairs is None:
+            owners = [i for i, keys in enumerate(self.communes.keys) for _ in keys]
+            which, sites = self.index.competent.expand([key for keys in self.communes.keys for key in keys])
+            self._pairs = (np.array(owners, dtype=np.int64)[which], sites.astype(np.int64))
+        return self._pairs
 
     # -- small thread-safe LRU ---------------------------------------------------
     def _cached(self, cache: OrderedDict, key):

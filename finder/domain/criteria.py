@@ -1,41 +1,68 @@
 """Search criteria (the person's public and needs) and their exact semantics.
 
-``matches`` is the reference definition; the index computes the same thing with
-precomputed columns and is tested against it.
+``Criteria`` holds a value for each site filter asked for (``finder.domain.filters``) and
+whether only competent structures are kept (``territory_only``). ``matches`` is the reference
+definition; the index computes the same thing with precomputed columns and is tested
+against it. ``confirms`` says whether the profile given is enough to know the person is in a
+site's public (what competent-first ordering requires before putting "your" office first).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from finder.domain.filters import FILTERS, Facts
 from finder.domain.model import Site, Structure
 
 
-@dataclass(frozen=True)
 class Criteria:
-    age: int | None = None
-    status: str | None = None
-    qualification: str | None = None
-    level: int | None = None
-    networks: frozenset[str] | None = None
-    mode: str | None = None
-    accessible: bool = False  # True: wheelchair-accessible sites only
-    departments: frozenset[str] | None = None  # the site's département is one of these
-    territory_only: bool = False  # keep sites competent for the origin commune or unrestricted
+    """Immutable and hashable; unknown names are refused, unset filters read as their default.
+
+    ``Criteria(age=22, level=2, networks={"mission-locale"}, territory_only=True)``
+    """
+
+    __slots__ = ("values", "territory_only", "_asked", "_hash")
+
+    def __init__(self, territory_only: bool = False, **values):
+        for name in values:
+            if name not in FILTERS:
+                raise TypeError(f"unknown filter {name!r}")
+        kept = []
+        for name, f in FILTERS.items():  # declaration order: equal criteria compare and hash equal
+            if name in values and (value := f.normalise(values[name])) is not None:
+                kept.append((name, value))
+        object.__setattr__(self, "values", tuple(kept))
+        object.__setattr__(self, "_asked", dict(kept))
+        object.__setattr__(self, "territory_only", bool(territory_only))
+        object.__setattr__(self, "_hash", hash((self.values, self.territory_only)))
+
+    def __getattr__(self, name: str):
+        f = FILTERS.get(name)
+        if f is None:
+            raise AttributeError(name)
+        return self._asked.get(name, f.default)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Criteria is immutable")
+
+    def __eq__(self, other) -> bool:
+        return (
+            isinstance(other, Criteria) and self.values == other.values and self.territory_only == other.territory_only
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        parts = [f"{k}={v!r}" for k, v in self.values] + (["territory_only=True"] if self.territory_only else [])
+        return f"Criteria({', '.join(parts)})"
+
+    def replace(self, **changes) -> Criteria:
+        """A copy with some values changed (None removes a filter)."""
+        territory = changes.pop("territory_only", self.territory_only)
+        return Criteria(territory_only=territory, **{**dict(self.values), **changes})
 
     def as_json(self) -> dict:
         """Normalised filters as echoed by the API (only those set)."""
-        out: dict = {}
-        for key in ("age", "status", "qualification", "level", "mode"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
-        if self.networks:
-            out["network"] = sorted(self.networks)
-        if self.departments:
-            out["department"] = sorted(self.departments)
-        if self.accessible:
-            out["accessible"] = True
+        out = {FILTERS[name].echo: FILTERS[name].to_json(value) for name, value in self.values}
         if self.territory_only:
             out["territory"] = "only"
         return out
@@ -45,29 +72,24 @@ def matches(
     site: Site, structure: Structure, c: Criteria, site_department: str | None = None, origin_keys: tuple[str, ...] = ()
 ) -> bool:
     """Whether a site suits the criteria (pure, one site at a time)."""
-    if c.age is not None:
-        if site.age_min is not None and c.age < site.age_min:
+    facts = Facts(site, structure, site_department)
+    for name, value in c.values:
+        if not FILTERS[name].matches(facts, value):
             return False
-        if site.age_max is not None and c.age > site.age_max:
-            return False
-    if c.status is not None and site.statuses and c.status not in site.statuses:
-        return False
-    if c.qualification is not None and site.qualifications and c.qualification not in site.qualifications:
-        return False
-    if c.level is not None and c.level not in site.levels:
-        return False
-    if c.networks and structure.network not in c.networks:
-        return False
-    if c.mode is not None and c.mode not in site.modes:
-        return False
-    if c.accessible and site.accessible is not True:
-        return False
-    if c.departments and site_department not in c.departments:
-        return False
     if c.territory_only and structure.territory is not None:
         if not any(k in structure.territory for k in origin_keys):
             return False
     return True
+
+
+def confirms(site: Site, structure: Structure, c: Criteria) -> bool:
+    """Whether the profile shows the person is in the site's public: every public filter the site
+    restricts (an age range, a list of situations or qualifications) was given in ``c``.
+
+    (That the given values match is ``matches``'s business.)"""
+    facts = Facts(site, structure, None)
+    asked = dict(c.values)
+    return all(name in asked or not f.restricts(facts) for name, f in FILTERS.items() if f.describes_public)
 
 
 def competence(structure: Structure, origin_keys: tuple[str, ...]) -> bool | None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
-from finder.domain.geography import LYON, Commune, Geography
+from finder.domain.geography import Commune, Geography
 from finder.domain.phonetic import Spelling, name_sounds
 from finder.domain.textnorm import fold, normalise, tokens, words
 
@@ -27,6 +27,7 @@ STREET_WORDS = {
     "square", "passage", "montee", "lotissement", "lieu", "hameau", "voie", "faubourg", "rond", "esplanade",
 }  # fmt: skip
 ORDINALS = {1: ["1", "1e", "1er", "1ere", "premier"]}
+ARRONDISSEMENT = re.compile(r"^(\D+?) (\d+)(?:er|e)? arrondissement$")
 ARTICLES = ("le ", "la ", "les ", "l ", "aux ", "las ", "los ")
 MAX_QUERY = 200
 
@@ -48,7 +49,7 @@ class Place:
 
 
 class OfflineGeocoder:
-    """Communes, Lyon's arrondissements and postcodes of the region, found despite spelling mistakes."""
+    """Communes, the arrondissements of Paris, Lyon and Marseille, and postcodes, found despite spelling mistakes."""
 
     def __init__(self, geo: Geography):
         self.geo = geo
@@ -67,8 +68,8 @@ class OfflineGeocoder:
         self.choices = list(self.names)
         self.by_postcode: dict[str, list[Commune]] = {}
         for c in geo.communes.values():
-            if c.insee == LYON:
-                continue  # Lyon's postcodes belong to its arrondissements
+            if c.insee in geo.cities:
+                continue  # a city's postcodes belong to its arrondissements
             for p in c.postcodes:
                 self.by_postcode.setdefault(p, []).append(c)
         self.sorted_names = sorted(self.choices)
@@ -244,6 +245,12 @@ class Geocoder:
         return self.geo.commune_at(lat, lon)
 
 
+def is_fallback(q: str, place: Place) -> bool:
+    """True when ``q`` reads as a street address but ``place`` is only a commune (offline geocoding, or
+    the BAN did not find the street): distances then start from the commune's reference point."""
+    return place.kind != "address" and looks_like_address(q)
+
+
 def looks_like_address(q: str) -> bool:
     words = tokens(POSTCODE.sub(" ", q))
     return any(w in STREET_WORDS for w in words) or bool(re.match(r"^\s*\d{1,4}\s*(bis|ter)?\b", q))
@@ -270,9 +277,10 @@ def _aliases(c: Commune) -> set[str]:
     for article in ARTICLES:  # "Puy-en-Velay" finds "Le Puy-en-Velay"
         if full.startswith(article):
             names.add(full[len(article) :])
-    if c.parent == LYON:
-        n = int(c.insee[-1])
+    number = ARRONDISSEMENT.match(full) if c.kind == "ARM" else None
+    if number:  # "Lyon 3e Arrondissement": also "lyon 3", "lyon 3e", "lyon 3eme", "paris 1er"…
+        city, n = number.group(1), int(number.group(2))
         forms = [str(n), f"{n}e", f"{n}eme", f"{n}e arrondissement", f"{n}eme arrondissement"] + ORDINALS.get(n, [])
-        names |= {f"lyon {f}" for f in forms}
-        names |= {f"lyon {f} arrondissement" for f in ORDINALS.get(n, [])}
+        names |= {f"{city} {f}" for f in forms}
+        names |= {f"{city} {f} arrondissement" for f in ORDINALS.get(n, [])}
     return names

@@ -1,42 +1,114 @@
-"""Distances on the WGS84 ellipsoid and the local metric projection of the index.
+"""Distances on the WGS84 ellipsoid, and the lower bounds that make candidate search exact.
 
-Ranking and displayed distances are WGS84 geodesics (Karney's algorithm through
-pyproj, vectorised; geopy gives the same figures and serves as the tests' oracle).
-Candidates are found in Lambert-93 (EPSG:2154), a conformal projection whose scale
-factor over France stays within a few thousandths of 1: ``SCALE_MAX`` bounds it, so
-planar distance <= SCALE_MAX x geodesic distance, which makes candidate search exact.
+Ranking and displayed distances are WGS84 geodesics (Karney's algorithm through pyproj,
+vectorised; geopy gives the same figures and serves as the tests' oracle).
+
+Candidates are found with distances that never exceed the geodesic one, anywhere on Earth
+(metropolitan France, Corsica and the overseas départements alike):
+
+- the *chord*: the straight line between two points of the ellipsoid in Earth-centred
+  Cartesian coordinates (ECEF, metres) is never longer than the geodesic between them;
+- a *frame*: the orthographic projection of ECEF onto the plane tangent to the ellipsoid at
+  a territory's centre. Projecting onto a plane never lengthens a segment, so the planar
+  distance is at most the chord, hence at most the geodesic, for any two points. Near the
+  frame's centre the three are nearly equal (within 0.8 % over metropolitan France), which
+  keeps the search tight.
+
+So "every candidate not yet seen is at least R away by the bound" implies "at least R away
+by geodesic": a search that stops once the bound passes the k-th geodesic distance found
+equals an exhaustive geodesic scan. No scale factor of any map projection is assumed.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from pyproj import Geod, Proj, Transformer
+from pyproj import Geod
 
 _GEOD = Geod(ellps="WGS84")
-_TO_L93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+_A = 6_378_137.0  # WGS84 semi-major axis, metres
+_F = 1 / 298.257223563
+_E2 = _F * (2 - _F)
 
-# Accepted origins: metropolitan France with Corsica (lat, lon in degrees).
+# Accepted origins by default (Auvergne-Rhône-Alpes and the app's historical range):
+# metropolitan France with Corsica (lat, lon in degrees). A Geography gives the bounds of
+# its own region or territories (``Geography.accepts``, ``lat_range``, ``lon_range``).
 LAT_RANGE = (41.0, 51.5)
 LON_RANGE = (-5.5, 10.0)
 
-
-def _scale_max() -> float:
-    """Largest Lambert-93 scale factor over a latitude band wider than LAT_RANGE.
-
-    Geodesics between two accepted points stay inside the widened band, so the
-    bound holds along any of them.
-    """
-    lats = np.arange(LAT_RANGE[0] - 2.0, LAT_RANGE[1] + 2.0, 0.01)
-    factors = Proj("EPSG:2154").get_factors(np.full_like(lats, 3.0), lats)
-    return float(np.max(factors.meridional_scale)) * (1 + 1e-6)
+# Rounding of ECEF arithmetic is about 1e-9 m: a candidate is skipped only when its bound
+# exceeds the distance to beat by more than this (so even exact ties are never lost).
+SLACK_M = 1e-6
 
 
-SCALE_MAX = _scale_max()
+def ecef(lats, lons) -> np.ndarray:
+    """(n, 3) ECEF metres of points on the ellipsoid (height 0) given as lat, lon degrees."""
+    la, lo = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
+    s, c = np.sin(la), np.cos(la)
+    n = _A / np.sqrt(1 - _E2 * s * s)
+    return np.column_stack([n * c * np.cos(lo), n * c * np.sin(lo), n * (1 - _E2) * s])
 
 
-def project(lon, lat):
-    """(lon, lat) degrees -> (x, y) metres in Lambert-93; scalars or arrays."""
-    return _TO_L93.transform(lon, lat)
+def ecef1(lat: float, lon: float) -> tuple[float, float, float]:
+    """ECEF metres of one point (lat, lon degrees); the scalar twin of ``ecef`` (hot path)."""
+    la, lo = math.radians(lat), math.radians(lon)
+    s, c = math.sin(la), math.cos(la)
+    n = _A / math.sqrt(1 - _E2 * s * s)
+    return n * c * math.cos(lo), n * c * math.sin(lo), n * (1 - _E2) * s
+
+
+class Frame:
+    """The plane tangent to the ellipsoid at (lat, lon); (u, v) = metres east and north of it."""
+
+    def __init__(self, name: str, lat: float, lon: float):
+        self.name, self.lat, self.lon = name, lat, lon
+        la, lo = math.radians(lat), math.radians(lon)
+        self.centre = ecef1(lat, lon)
+        self.east = (-math.sin(lo), math.cos(lo), 0.0)
+        self.north = (-math.sin(la) * math.cos(lo), -math.sin(la) * math.sin(lo), math.cos(la))
+
+    def __repr__(self) -> str:
+        return f"Frame({self.name!r}, {self.lat}, {self.lon})"
+
+    def plane(self, xyz: np.ndarray) -> np.ndarray:
+        """(n, 2) planar coordinates of (n, 3) ECEF points: never farther apart than their chord."""
+        d = np.asarray(xyz, dtype=float).reshape(-1, 3) - np.array(self.centre)
+        return np.column_stack([d @ np.array(self.east), d @ np.array(self.north)])
+
+    def plane1(self, p: tuple[float, float, float]) -> tuple[float, float]:
+        """Planar coordinates of one ECEF point (hot path)."""
+        (cx, cy, cz), (ex, ey, ez), (nx, ny, nz) = self.centre, self.east, self.north
+        dx, dy, dz = p[0] - cx, p[1] - cy, p[2] - cz
+        return dx * ex + dy * ey + dz * ez, dx * nx + dy * ny + dz * nz
+
+
+# One frame per territory: any point may use any frame (the bound holds everywhere); a
+# point uses the nearest one so that its frame stays tight around it.
+FRAMES = (
+    Frame("metropole", 46.5, 2.5),
+    Frame("antilles", 15.2, -61.3),  # Guadeloupe and Martinique, 170 km apart
+    Frame("guyane", 4.0, -53.0),
+    Frame("reunion", -21.1, 55.5),
+    Frame("mayotte", -12.8, 45.1),
+)
+_FRAME_CENTRES = np.array([ecef1(f.lat, f.lon) for f in FRAMES])
+
+
+def frame_of(xyz: np.ndarray) -> np.ndarray:
+    """Index in FRAMES of the frame nearest to each (n, 3) ECEF point."""
+    xyz = np.asarray(xyz, dtype=float).reshape(-1, 3)
+    d2 = ((xyz[:, None, :] - _FRAME_CENTRES[None, :, :]) ** 2).sum(axis=2)
+    return np.argmin(d2, axis=1).astype(np.int8)
+
+
+def box_distance(p: tuple[float, float, float], lo: tuple, hi: tuple) -> float:
+    """Lower bound (metres) of the chord from ECEF point p to any point of the box [lo, hi]."""
+    s = 0.0
+    for x, a, b in zip(p, lo, hi):
+        d = a - x if x < a else x - b if x > b else 0.0
+        s += d * d
+    return math.sqrt(s)
 
 
 def distances_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:

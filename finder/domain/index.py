@@ -1,23 +1,32 @@
 """Spatial index and filtered k-nearest search over the directory's sites.
 
-Sites live in an R-tree in Lambert-93 metres. A query's criteria become a boolean
-mask built from precomputed columns (one numpy array per code), cached per
-equivalent criteria. The mask selects a *view*:
+Sites are indexed in R-trees, one per territory frame (geodesy.FRAMES: metropolitan France,
+the Antilles, Guyane, La Réunion, Mayotte), in planar metres on the frame's tangent plane.
+A query's criteria become a boolean mask built from precomputed columns (one numpy array
+per code), cached per equivalent criteria. The mask selects a *view*, split by frame into
+*parts*:
 
-- every site: the global R-tree;
-- a large share of the sites: the global R-tree, skipping non-matching candidates;
+- every site of the frame: the frame's R-tree;
+- a large share of them: the frame's R-tree, skipping non-matching candidates;
 - a mid-sized subset: an R-tree of its own, built once and cached;
-- a small subset: a vectorised scan of the subset's coordinates only.
+- a small view, or a small part: a vectorised scan of its chord distances.
 
-Candidates come in planar order; they are ranked by WGS84 geodesic distance, and the
-search stops once the next planar candidate is provably farther (see geodesy.SCALE_MAX)
-than the k-th geodesic distance found, so the result equals an exhaustive geodesic scan.
+Candidates come in planar (or chord) order; they are ranked by WGS84 geodesic distance, and
+a part's search stops once its next candidate is provably farther than the k-th geodesic
+distance found: planar and chord distances never exceed the geodesic one (see geodesy).
+Parts are visited nearest first; a part whose box is farther than the k-th distance found
+is skipped. The result equals an exhaustive geodesic scan, overseas included.
+
+Competent first (``nearest(..., competent_first=True)``, ``competent_nearest``): for each structure with a territory
+that covers the origin (its communes), its nearest matching site whose public the profile
+confirms (``criteria.confirms``) comes first, nearest first; then the other sites by distance.
 """
 
 from __future__ import annotations
 
-import bisect
+import math
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,10 +34,11 @@ from rtree import index as rtree_index
 
 from finder.domain import geodesy
 from finder.domain.criteria import Criteria
+from finder.domain.filters import FILTERS, Column, Facts
 from finder.domain.model import Site, Structure
 
-SCAN_MAX = 256  # subsets up to this size are scanned: cheaper than any tree
-DENSE_SHARE = 0.25  # subsets above this share of all sites reuse the global tree
+SCAN_MAX = 1024  # views (and frames' parts) up to this size are scanned: cheaper than a tree
+DENSE_SHARE = 0.25  # parts above this share of their frame's sites reuse the frame's tree
 VIEW_CACHE = 256
 
 
@@ -36,66 +46,108 @@ VIEW_CACHE = 256
 class Hit:
     pos: int  # position of the site in the index
     distance_km: float
+    competent: bool = False  # put first: the nearest site of a structure competent for the origin
 
 
-def _tree(xs: np.ndarray, ys: np.ndarray):
-    """R-tree of points (x, y), ids = positions in the arrays; bulk-loaded from numpy."""
+def _tree(uv: np.ndarray):
+    """R-tree of planar points uv (n, 2), ids = row numbers; bulk-loaded from numpy."""
     props = rtree_index.Property()
     props.leaf_capacity = 32
     props.fill_factor = 0.9
-    ids = np.arange(len(xs), dtype=np.int64)
-    corners = np.column_stack([xs, ys]).astype(float)
+    ids = np.arange(len(uv), dtype=np.int64)
+    corners = np.ascontiguousarray(uv, dtype=float)
     return rtree_index.Index((ids, corners, corners), properties=props)
 
 
+class _Part:
+    """The matching sites of one frame and how to walk them in planar order."""
+
+    def __init__(self, owner: SiteIndex, frame: int, positions: np.ndarray):
+        self.owner = owner
+        self.frame = geodesy.FRAMES[frame]
+        self.positions = positions
+        xyz = owner.xyz[positions]
+        self.lo, self.hi = tuple(xyz.min(axis=0).tolist()), tuple(xyz.max(axis=0).tolist())  # ECEF box
+        n, total = len(positions), len(owner.frame_positions[frame])
+        self.share = n / total
+        if n == total:
+            self.kind = "all"
+        elif n >= DENSE_SHARE * total:
+            self.kind = "dense"
+            self.mask = np.zeros(owner.size, dtype=bool)
+            self.mask[positions] = True
+        else:
+            self.kind = "subtree"
+        if self.kind == "subtree":
+            self.tree, self.ids = _tree(owner.uv[positions]), positions
+        else:
+            self.tree, self.ids = owner.trees[frame], owner.frame_positions[frame]
+
+    def walker(self, p: tuple[float, float, float]):
+        """n -> planar_nearest(n) from the ECEF point p, seen in this part's frame."""
+        u, v = self.frame.plane1(p)
+        return lambda n: self.planar_nearest(u, v, n)
+
+    def planar_nearest(self, u: float, v: float, n: int) -> tuple[np.ndarray, float, bool]:
+        """Up to n matching positions nearest to (u, v) in planar order.
+
+        Returns (positions, radius, exhausted): every matching site not returned lies at
+        planar distance >= radius (metres); exhausted is True when nothing else matches.
+        """
+        fetch = n if self.kind != "dense" else int(n / self.share * 1.5) + 8
+        got = self.ids[np.fromiter(self.tree.nearest((u, v, u, v), fetch), dtype=np.int64)]
+        if len(got) < fetch:
+            radius, exhausted = math.inf, True
+        else:
+            last = self.owner.uv[got[-1]]
+            radius, exhausted = math.hypot(last[0] - u, last[1] - v), False
+        if self.kind == "dense":
+            got = got[self.mask[got]]
+        return got, radius, exhausted
+
+
+class _Scan:
+    """A few matching sites, walked by chord distance with one vectorised scan (no tree to build)."""
+
+    kind = "scan"
+
+    def __init__(self, owner: SiteIndex, positions: np.ndarray):
+        self.positions = positions
+        self.xyz = owner.xyz[positions]
+        self.lo, self.hi = tuple(self.xyz.min(axis=0).tolist()), tuple(self.xyz.max(axis=0).tolist())
+
+    def walker(self, p: tuple[float, float, float]):
+        return lambda n: self.chord_nearest(p, n)
+
+    def chord_nearest(self, p: tuple[float, float, float], n: int) -> tuple[np.ndarray, float, bool]:
+        """Like _Part.planar_nearest, by chord distance."""
+        d2 = ((self.xyz - np.array(p)) ** 2).sum(axis=1)
+        if n >= len(d2):
+            return self.positions, math.inf, True
+        part = np.argpartition(d2, n)
+        return self.positions[part[:n]], math.sqrt(d2[part[n]]), False
+
+
 class _View:
-    """The matching sites of one criteria and how to walk them in planar order."""
+    """The matching sites of one criteria: scanned when few, else one part per frame (each scanned if few)."""
 
     def __init__(self, owner: SiteIndex, positions: np.ndarray):
         self.owner = owner
         self.positions = positions
-        n, total = len(positions), owner.size
-        if n == total:
-            self.kind = "all"
-        elif n <= SCAN_MAX:
-            self.kind = "scan"
-        elif n >= DENSE_SHARE * total:
-            self.kind = "dense"
-            self.mask = np.zeros(total, dtype=bool)
-            self.mask[positions] = True
+        if len(positions) == 0:
+            self.parts = ()
+        elif len(positions) <= SCAN_MAX:
+            self.parts = (_Scan(owner, positions),)
         else:
-            self.kind = "subtree"
-            self.tree = _tree(owner.xs[positions], owner.ys[positions])
+            frames = owner.frame[positions]
+            self.parts = tuple(_part(owner, int(f), positions[frames == f]) for f in np.unique(frames))
+        self.kind = "+".join(p.kind for p in self.parts)
 
-    def planar_nearest(self, x: float, y: float, n: int) -> tuple[np.ndarray, float, bool]:
-        """Up to n matching positions nearest to (x, y) in planar order.
 
-        Returns (positions, radius, exhausted): every matching site not returned lies at
-        planar distance >= radius; exhausted is True when nothing else matches.
-        """
-        o = self.owner
-        if self.kind == "scan":
-            pos = self.positions
-            d2 = (o.xs[pos] - x) ** 2 + (o.ys[pos] - y) ** 2
-            if n >= len(pos):
-                return pos, np.inf, True
-            part = np.argpartition(d2, n)
-            return pos[part[:n]], float(np.sqrt(d2[part[n]])), False
-        if self.kind == "subtree":
-            local = np.fromiter(self.tree.nearest((x, y, x, y), n), dtype=np.int64)
-            got = self.positions[local]
-        else:
-            fetch = n if self.kind == "all" else int(n * o.size / len(self.positions) * 1.5) + 8
-            got = np.fromiter(o.tree.nearest((x, y, x, y), fetch), dtype=np.int64)
-            n = fetch
-        if len(got) < n:
-            radius, exhausted = np.inf, True
-        else:
-            last = got[-1]
-            radius, exhausted = float(np.hypot(o.xs[last] - x, o.ys[last] - y)), False
-        if self.kind == "dense":
-            got = got[self.mask[got]]
-        return got, radius, exhausted
+def _part(owner: SiteIndex, frame: int, positions: np.ndarray):
+    if len(positions) <= SCAN_MAX and len(positions) < len(owner.frame_positions[frame]):
+        return _Scan(owner, positions)
+    return _Part(owner, frame, positions)
 
 
 class SiteIndex:
@@ -106,9 +158,16 @@ class SiteIndex:
         self.size = len(sites)
         self.lats = np.array([s.lat for s in sites], dtype=float)
         self.lons = np.array([s.lon for s in sites], dtype=float)
-        xs, ys = geodesy.project(self.lons, self.lats)
-        self.xs, self.ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
-        self.tree = _tree(self.xs, self.ys) if sites else None
+        self.xyz = geodesy.ecef(self.lats, self.lons)  # (n, 3) ECEF metres
+        self.frame = geodesy.frame_of(self.xyz)  # index in geodesy.FRAMES, per site
+        self.uv = np.empty((self.size, 2))  # planar metres in the site's own frame
+        self.frame_positions: dict[int, np.ndarray] = {}
+        self.trees: dict = {}
+        for f in np.unique(self.frame).tolist():
+            positions = np.flatnonzero(self.frame == f)
+            self.uv[positions] = geodesy.FRAMES[f].plane(self.xyz[positions])
+            self.frame_positions[f] = positions
+            self.trees[f] = _tree(self.uv[positions])
         self.id_rank = np.empty(self.size, dtype=np.int64)  # tie-break: rank of the site id
         self.id_rank[sorted(range(self.size), key=lambda i: sites[i].id)] = np.arange(self.size)
         self._build_columns(sites, structures, departments)
@@ -116,48 +175,64 @@ class SiteIndex:
 
     # -- columns ---------------------------------------------------------------
     def _build_columns(self, sites, structures, departments) -> None:
-        n = len(sites)
-        self.age_min = np.array([-1 if s.age_min is None else s.age_min for s in sites], dtype=np.int64)
-        self.age_max = np.array([10**6 if s.age_max is None else s.age_max for s in sites], dtype=np.int64)
-        bounds = {int(a) for a in self.age_min} | {int(a) + 1 for a in self.age_max}
-        self.age_bounds = sorted(bounds)
-        self.any_status = np.array([not s.statuses for s in sites], dtype=bool)
-        self.any_qualification = np.array([not s.qualifications for s in sites], dtype=bool)
-        self.status_cols = _code_columns(n, ((i, s.statuses) for i, s in enumerate(sites)))
-        self.qualification_cols = _code_columns(n, ((i, s.qualifications) for i, s in enumerate(sites)))
-        self.level_cols = _code_columns(n, ((i, s.levels) for i, s in enumerate(sites)))
-        self.mode_cols = _code_columns(n, ((i, s.modes) for i, s in enumerate(sites)))
-        nets = [structures[s.structure_id].network for s in sites]
-        self.network_cols = _code_columns(n, ((i, (v,)) for i, v in enumerate(nets)))
-        self.department_cols = _code_columns(n, ((i, (v,)) for i, v in enumerate(departments)))
-        self.accessible = np.array([s.accessible is True for s in sites], dtype=bool)
-        terrs = [structures[s.structure_id].territory for s in sites]
-        self.unrestricted = np.array([t is None for t in terrs], dtype=bool)
-        competent: dict[str, list[int]] = {}
-        for i, t in enumerate(terrs):
-            for code in t or ():
-                competent.setdefault(code, []).append(i)
-        self.competent = {k: np.array(v, dtype=np.int64) for k, v in competent.items()}
+        self._facts = [Facts(s, structures[s.structure_id], d) for s, d in zip(sites, departments)]
+        self._columns: dict = {}  # filter name -> Column, built on first use
+        self._build_territories(sites, structures)
+        self.structure_ids = [s.structure_id for s in sites]
+        self._restricted: dict = {}  # public filter name -> bool column: the site restricts it
+        self._confirmed: dict = {}  # public filters not given -> sites confirmed (a handful of keys)
+
+    def _build_territories(self, sites, structures) -> None:
+        """Which sites serve which commune, read once per structure (not per site).
+
+        ``unrestricted``: per site, its structure declares no territory; ``competent``: INSEE
+        code -> positions of the sites whose structure serves it (one int32 array shared by
+        all codes, sliced).
+        """
+        by_structure: dict[str, list[int]] = {}
+        for i, s in enumerate(sites):
+            by_structure.setdefault(s.structure_id, []).append(i)
+        self.unrestricted = np.ones(len(sites), dtype=bool)
+        code_ids: dict[str, int] = {}
+        codes, positions = [], []
+        for sid, pos in by_structure.items():
+            territory = structures[sid].territory
+            if territory is None:
+                continue
+            pos = np.array(pos, dtype=np.int32)
+            self.unrestricted[pos] = False
+            ids = np.array([code_ids.setdefault(code, len(code_ids)) for code in territory], dtype=np.int32)
+            codes.append(np.repeat(ids, len(pos)))
+            positions.append(np.tile(pos, len(ids)))
+        self.competent = _Competent(code_ids, codes, positions)
+
+    def competence(self, pos: int, origin_keys: tuple[str, ...]) -> bool | None:
+        """Whether the site's structure serves the origin (criteria.competence), from the flat arrays.
+
+        None when the structure declares no territory or the origin's commune is unknown.
+        """
+        if self.unrestricted[pos] or not origin_keys:
+            return None
+        for key in origin_keys:
+            served = self.competent.get(key)
+            if served is not None:
+                i = int(np.searchsorted(served, pos))
+                if i < len(served) and served[i] == pos:
+                    return True
+        return False
+
+    def column(self, name: str) -> Column:
+        """The columns of one filter (built once; a racing second build is harmless)."""
+        col = self._columns.get(name)
+        if col is None:
+            col = self._columns[name] = FILTERS[name].build(self._facts)
+        return col
 
     def mask(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> np.ndarray:
         """Boolean array: which sites match the criteria (same semantics as criteria.matches)."""
         m = np.ones(self.size, dtype=bool)
-        if c.age is not None:
-            m &= (self.age_min <= c.age) & (c.age <= self.age_max)
-        if c.status is not None:
-            m &= self.any_status | self.status_cols.get(c.status, False)
-        if c.qualification is not None:
-            m &= self.any_qualification | self.qualification_cols.get(c.qualification, False)
-        if c.level is not None:
-            m &= self.level_cols.get(c.level, False)
-        if c.networks:
-            m &= self._any_of(self.network_cols, c.networks)
-        if c.mode is not None:
-            m &= self.mode_cols.get(c.mode, False)
-        if c.accessible:
-            m &= self.accessible
-        if c.departments:
-            m &= self._any_of(self.department_cols, c.departments)
+        for name, value in c.values:
+            m &= self.column(name).mask(value)
         if c.territory_only:
             ok = self.unrestricted.copy()
             for key in origin_keys:
@@ -166,26 +241,28 @@ class SiteIndex:
             m &= ok
         return m
 
-    def _any_of(self, cols: dict, codes) -> np.ndarray:
-        out = np.zeros(self.size, dtype=bool)
-        for code in codes:
-            out |= cols.get(code, False)
-        return out
+    def restricted(self, name: str) -> np.ndarray:
+        """Which sites limit their public on filter ``name`` (built once)."""
+        col = self._restricted.get(name)
+        if col is None:
+            f = FILTERS[name]
+            col = self._restricted[name] = np.array([f.restricts(x) for x in self._facts], dtype=bool)
+        return col
+
+    def confirmed(self, c: Criteria) -> np.ndarray:
+        """Boolean array: sites whose public the profile confirms (same semantics as criteria.confirms)."""
+        unasked = tuple(n for n, f in FILTERS.items() if f.describes_public and n not in dict(c.values))
+        ok = self._confirmed.get(unasked)
+        if ok is None:
+            ok = np.ones(self.size, dtype=bool)
+            for name in unasked:
+                ok &= ~self.restricted(name)
+            self._confirmed[unasked] = ok
+        return ok
 
     def _key(self, c: Criteria, origin_keys: tuple[str, ...]):
-        # Ages between two consecutive bounds select the same sites: key on the interval.
-        age = None if c.age is None else bisect.bisect_right(self.age_bounds, c.age)
-        return (
-            age,
-            c.status,
-            c.qualification,
-            c.level,
-            c.networks,
-            c.mode,
-            c.accessible,
-            c.departments,
-            origin_keys if c.territory_only else None,
-        )
+        values = tuple((name, self.column(name).key(value)) for name, value in c.values)
+        return values, (origin_keys if c.territory_only else None)
 
     def view(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> _View:
         key = self._key(c, origin_keys)
@@ -212,26 +289,83 @@ class SiteIndex:
         k: int = 10,
         max_km: float | None = None,
         origin_keys: tuple[str, ...] = (),
+        competent_first: bool = False,
     ) -> list[Hit]:
         """The k matching sites nearest to (lat, lon) by geodesic distance, nearest first.
 
-        Ties are broken by site id. Sites farther than max_km (km) are left out.
+        Ties are broken by site id. Sites farther than max_km (km) are left out. With
+        ``competent_first``, the sites of ``competent_nearest`` come first, then the others by distance.
         """
+        if not competent_first:
+            return self._nearest(lat, lon, c, k, max_km, origin_keys)
+        first = self.competent_nearest(lat, lon, c, origin_keys, max_km)[:k]
+        taken = {h.pos for h in first}
+        rest = self._nearest(lat, lon, c, k + len(first), max_km, origin_keys)
+        return first + [h for h in rest if h.pos not in taken][: k - len(first)]
+
+    def competent_nearest(
+        self, lat: float, lon: float, c: Criteria, origin_keys: tuple[str, ...], max_km: float | None = None
+    ) -> list[Hit]:
+        """For each structure whose territory holds one of ``origin_keys``, its matching site nearest to
+        (lat, lon) among those whose public the profile confirms; nearest first, ties by site id."""
+        found = [self.competent[key] for key in origin_keys if key in self.competent]
+        if not found:
+            return []
+        pos = np.unique(np.concatenate(found))
+        pos = pos[np.isin(pos, self.positions(c, origin_keys), assume_unique=True) & self.confirmed(c)[pos]]
+        if len(pos) == 0:
+            return []
+        dist = geodesy.distances_km(lat, lon, self.lats[pos], self.lons[pos])
+        hits, seen = [], set()
+        for i in np.lexsort((self.id_rank[pos], dist)):
+            p, d = int(pos[i]), float(dist[i])
+            if max_km is not None and d > max_km:
+                break
+            if self.structure_ids[p] not in seen:
+                seen.add(self.structure_ids[p])
+                hits.append(Hit(p, d, True))
+        return hits
+
+    def _nearest(self, lat, lon, c, k, max_km, origin_keys) -> list[Hit]:
         if self.size == 0 or k <= 0:
             return []
         view = self.view(c, origin_keys)
         if len(view.positions) == 0:
             return []
-        x, y = geodesy.project(lon, lat)
+        p = geodesy.ecef1(lat, lon)
+        bound = math.inf if max_km is None else float(max_km)
+        if len(view.parts) == 1:  # a scanned view, or a single frame
+            pos, dist, _ = self._search(view.parts[0].walker(p), lat, lon, k, bound)
+            return self._rank(pos, dist, k, max_km)
+        return self._nearest_parts(view, p, lat, lon, k, bound, max_km)
+
+    def _nearest_parts(self, view: _View, p, lat, lon, k, bound, max_km) -> list[Hit]:
+        """Visit the frames' parts nearest box first; skip those beyond the k-th distance found."""
+        found_pos, found_dist = [], []
+        for gap, i in sorted((geodesy.box_distance(p, part.lo, part.hi), i) for i, part in enumerate(view.parts)):
+            if gap > bound * 1000.0 + geodesy.SLACK_M:
+                break
+            pos, dist, bound = self._search(view.parts[i].walker(p), lat, lon, k, bound)
+            found_pos.append(pos)
+            found_dist.append(dist)
+        if not found_pos:  # every part lies beyond max_km
+            return []
+        return self._rank(np.concatenate(found_pos), np.concatenate(found_dist), k, max_km)
+
+    def _search(self, walk, lat: float, lon: float, k: int, bound: float) -> tuple[np.ndarray, np.ndarray, float]:
+        """Fetch candidates from walk(n) until the unseen ones are provably beyond the k-th.
+
+        Returns (positions, geodesic km, new bound): the k-th distance found, or bound if lower.
+        """
         fetch = k + 6
         while True:
-            pos, radius, exhausted = view.planar_nearest(x, y, fetch)
+            pos, radius, exhausted = walk(fetch)
             dist = geodesy.distances_km(lat, lon, self.lats[pos], self.lons[pos])
-            bound = np.inf if max_km is None else max_km
+            kth = bound
             if len(dist) >= k:
-                bound = min(bound, float(np.partition(dist, k - 1)[k - 1]))
-            if exhausted or radius >= bound * 1000.0 * geodesy.SCALE_MAX:
-                return self._rank(pos, dist, k, max_km)
+                kth = min(kth, float(np.partition(dist, k - 1)[k - 1]))
+            if exhausted or radius > kth * 1000.0 + geodesy.SLACK_M:
+                return pos, dist, kth
             fetch *= 4
 
     def _rank(self, pos: np.ndarray, dist: np.ndarray, k: int, max_km: float | None) -> list[Hit]:
@@ -244,12 +378,41 @@ class SiteIndex:
         return hits
 
 
-def _code_columns(n: int, items) -> dict:
-    cols: dict = {}
-    for i, codes in items:
-        for code in codes:
-            col = cols.get(code)
-            if col is None:
-                col = cols[code] = np.zeros(n, dtype=bool)
-            col[i] = True
-    return cols
+class _Competent(Mapping):
+    """INSEE code -> sorted positions of the sites competent for it, over one flat array."""
+
+    def __init__(self, code_ids: dict[str, int], codes: list[np.ndarray], positions: list[np.ndarray]):
+        code = np.concatenate(codes) if codes else np.empty(0, dtype=np.int32)
+        pos = np.concatenate(positions) if positions else np.empty(0, dtype=np.int32)
+        order = np.lexsort((pos, code))
+        self._ids = code_ids
+        self._positions = pos[order]
+        self._starts = np.searchsorted(code[order], np.arange(len(code_ids) + 1))
+
+    def __getitem__(self, code: str) -> np.ndarray:
+        i = self._ids[code]
+        return self._positions[self._starts[i] : self._starts[i + 1]]
+
+    def __contains__(self, code) -> bool:
+        return code in self._ids
+
+    def expand(self, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """For every competent site of every code: (index of the code in codes, site position)."""
+        if not self._ids:  # no structure declares a territory
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=self._positions.dtype)
+        ids = np.array([self._ids.get(code, -1) for code in codes], dtype=np.int64)
+        known = ids >= 0
+        start = np.where(known, self._starts[np.maximum(ids, 0)], 0)
+        count = np.where(known, self._starts[np.maximum(ids, 0) + 1] - start, 0)
+        before = np.cumsum(count) - count
+        idx = np.repeat(start - before, count) + np.arange(int(count.sum()), dtype=np.int64)
+        return np.repeat(np.arange(len(codes), dtype=np.int64), count), self._positions[idx]
+
+    def get(self, code, default=None):
+        return self[code] if code in self._ids else default
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)

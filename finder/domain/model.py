@@ -66,11 +66,12 @@ class Site:
     date_maj: str | None = None  # ISO date the information was last checked
     closures: tuple[Closure, ...] = ()
     position_source: str | None = None  # None: given by the source; "ban": geocoded; "commune": reference point
+    languages: tuple[str, ...] = ()  # ISO 639-1 codes of the languages spoken at the desk (empty: not given)
 
     @classmethod
     def from_dict(cls, d: dict) -> Site:
         d = _known(cls, d)
-        for key in ("modes", "statuses", "qualifications"):
+        for key in ("modes", "statuses", "qualifications", "languages"):
             if key in d:
                 d[key] = tuple(d[key] or ())
         if "levels" in d:
@@ -81,7 +82,7 @@ class Site:
 
     def to_dict(self) -> dict:
         d = _plain(self)
-        for key in ("modes", "statuses", "qualifications", "levels"):
+        for key in ("modes", "statuses", "qualifications", "levels", "languages"):
             d[key] = list(d[key])
         d["closures"] = [_plain(c) for c in self.closures]
         return d

@@ -4,12 +4,13 @@
   threshold if it closed (its communes whose second nearest site is too far), ranked.
 - ``suggest``: "Où labelliser ?" — a greedy maximal-coverage choice of k communes where a
   new site for the profile (at the commune's reference point, serving everyone) would bring
-  the most population within the threshold, step by step.
+  the most population within the threshold, step by step. ``weights`` replaces the
+  population by another weight per commune (the searches observed there: unmet demand).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,19 +47,23 @@ def criticality(a: Analyser, c: Criteria, max_km: float, mask: np.ndarray | None
     population = np.zeros(size, dtype=np.int64)
     np.add.at(population, pos[sole, 0], a.communes.population[sole])
     communes = np.bincount(pos[sole, 0], minlength=size)
-    sites = np.flatnonzero(a.index.mask(replace(c, territory_only=False)))
+    sites = np.flatnonzero(a.index.mask(c.replace(territory_only=False)))
     order = sites[np.lexsort((a.index.id_rank[sites], -communes[sites], -population[sites]))]
     return [Critical(int(p), int(population[p]), int(communes[p])) for p in order]
 
 
-def suggest(a: Analyser, c: Criteria, max_km: float, k: int, mask: np.ndarray | None = None) -> list[Step]:
+def suggest(
+    a: Analyser, c: Criteria, max_km: float, k: int, mask: np.ndarray | None = None, weights: np.ndarray | None = None
+) -> list[Step]:
     """Up to k communes (within ``mask``) chosen greedily for the largest population gain each.
 
-    Stops early when no commune brings anyone new. Ties go to the lowest INSEE code.
+    ``weights`` (one non-negative integer per commune of ``a.communes``) replaces the
+    population: the "population" figures of the steps are then sums of weights. Stops early
+    when no commune brings anyone new. Ties go to the lowest INSEE code.
     """
     mask = _all(a, mask)
     cov = a.coverage(c, max_km)
-    pop = a.communes.population
+    pop = a.communes.population if weights is None else np.asarray(weights, dtype=np.int64)
     targets = np.flatnonzero(mask & ~cov.covered)
     candidates = np.flatnonzero(mask)
     points = a.communes.points

@@ -71,6 +71,29 @@ NETWORKS = (
     Network("relais-partenaire", "Relais partenaire (France services, tiers-lieu…)", 3),
 )
 
+# Languages spoken at the desk (ISO 639-1), the ones most asked for in the region.
+LANGUAGES = (
+    Term("fr", "Français"),
+    Term("en", "Anglais"),
+    Term("es", "Espagnol"),
+    Term("it", "Italien"),
+    Term("de", "Allemand"),
+    Term("pt", "Portugais"),
+    Term("ar", "Arabe"),
+    Term("tr", "Turc"),
+    Term("ru", "Russe"),
+    Term("uk", "Ukrainien"),
+    Term("ro", "Roumain"),
+    Term("pl", "Polonais"),
+    Term("zh", "Chinois"),
+    Term("fa", "Persan"),
+    Term("ps", "Pachto"),
+    Term("ta", "Tamoul"),
+    Term("sq", "Albanais"),
+    Term("sw", "Swahili"),
+    Term("lsf", "Langue des signes française (LSF)"),
+)
+
 CERCLES = {
     1: "Cercle 1 : opérateurs désignés par la loi",
     2: "Cercle 2 : structures labellisées",
@@ -83,6 +106,7 @@ LEVEL_CODES = frozenset(int(t.code) for t in LEVELS)
 MODE_CODES = frozenset(t.code for t in MODES)
 NETWORK_CODES = frozenset(n.code for n in NETWORKS)
 NETWORKS_BY_CODE = {n.code: n for n in NETWORKS}
+LANGUAGE_CODES = frozenset(t.code for t in LANGUAGES)
 
 
 def label(terms, code) -> str:
@@ -103,3 +127,35 @@ def as_json() -> dict:
         "modes": [{"code": t.code, "label": t.label} for t in MODES],
         "cercles": [{"code": k, "label": v} for k, v in CERCLES.items()],
     }
+
+
+# Who gives the conseil en évolution professionnelle (CEP), by the person's situation (Code du travail,
+# art. L6111-6): France Travail, Apec, Cap emploi, Missions locales and, for people in work, the regional
+# operators. The first matching rule of CEP_RULES applies; ``young`` rules need an age of 16 to 25.
+@dataclass(frozen=True)
+class CepRule:
+    statuses: frozenset[str]  # empty: any situation
+    networks: tuple[str, ...]
+    young: bool = False
+
+
+CEP_RULES = (
+    CepRule(frozenset({"personnes-en-situation-de-handicap"}), ("cap-emploi",)),
+    CepRule(frozenset({"demandeurs-emploi", "sans-activite"}), ("mission-locale", "france-travail"), young=True),
+    CepRule(frozenset({"cadres"}), ("apec",)),
+    CepRule(frozenset({"demandeurs-emploi"}), ("france-travail",)),
+    CepRule(frozenset({"salaries", "independants", "agents-publics", "apprentis"}), ("cep",)),
+)
+YOUNG = (16, 25)
+
+
+def cep_networks(status: str | None, age: int | None) -> tuple[str, ...]:
+    """The networks giving the CEP to a person of this situation and age; () when the situation is not
+    given or does not call for a CEP (pupils and students go to a CIO or their university's service)."""
+    if not status:
+        return ()
+    young = age is not None and YOUNG[0] <= age <= YOUNG[1]
+    for rule in CEP_RULES:
+        if status in rule.statuses and (young or not rule.young):
+            return rule.networks
+    return ()

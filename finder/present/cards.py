@@ -9,7 +9,7 @@ import datetime as dt
 
 from finder.domain import hours, vocab
 from finder.domain.criteria import Criteria
-from finder.domain.engine import Engine, Result
+from finder.domain.engine import Engine, Origin, Result
 from finder.domain.model import Site
 from finder.present import explain
 
@@ -23,10 +23,35 @@ def km(distance: float) -> str:
     return f"{distance:.0f} km"
 
 
+def state_class(st: hours.Status) -> str:
+    """The CSS modifier of a status headline: open, closed, call (holiday: call first) or unknown."""
+    if st.closure or (st.known and not st.call_first and not st.open_now):
+        return "closed"
+    if st.call_first:
+        return "call"
+    return "open" if st.open_now else "unknown"
+
+
+def iso_in_words(iso: str | None) -> str:
+    """'2026-03-22' -> '22 mars 2026' ('' for None)."""
+    return hours.format_date(dt.date.fromisoformat(iso)) if iso else ""
+
+
+def directions_url(template: str, to: tuple[float, float], start: tuple[float, float] | None = None) -> str:
+    """A directions link from the configured template: ``{from}`` and ``{to}`` become « lat,lon »
+    (comma URL-encoded; ``{from}`` empty without a start). Positions are (lat, lon)."""
+
+    def point(p):
+        return f"{p[0]:.5f}%2C{p[1]:.5f}" if p else ""
+
+    return template.replace("{from}", point(start)).replace("{to}", point(to))
+
+
 def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
     structure = engine.structures[site.structure_id]
     commune = engine.geo.communes.get(site.commune)
     st = hours.status(site.opening_hours, site.closures, now)
+    website = site.website or structure.website
     return {
         "id": site.id,
         "name": site.name,
@@ -40,34 +65,66 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
         "commune": commune.name if commune else site.commune,
         "phone": site.phone,
         "email": site.email,
-        "website": site.website or structure.website,
+        "website": website,
         "accessible": site.accessible,
         "remote": "a-distance" in site.modes,
         "appointment": site.appointment,
+        "appointment_how": explain.appointment(site, website),
+        "who": explain.who(site),
         "levels": [vocab.label(vocab.LEVELS, lv) for lv in site.levels],
         "hours_known": st.known,
         "open_now": st.open_now,
+        "headline": st.headline,  # « Ouvert maintenant », « Jour férié : appelez avant »…
+        "state": state_class(st),
+        "call_first": st.call_first,
+        "holiday": st.holiday,
         "today": st.today_text,
         "closure": st.closure,
+        "closure_until": iso_in_words(st.closure.end) if st.closure else "",
         "next_opening": hours.format_when(st.next_opening, now) if st.next_opening and not st.open_now else None,
         "lat": site.lat,
         "lon": site.lon,
+        "date_maj": site.date_maj,
     }
 
 
-def result_cards(engine: Engine, results: list[Result], criteria: Criteria, now: dt.datetime) -> list[dict]:
+def result_cards(
+    engine: Engine,
+    results: list[Result],
+    criteria: Criteria,
+    now: dt.datetime,
+    origin: Origin | None = None,
+    directions: str | None = None,
+    origin_name: str = "",
+) -> list[dict]:
+    """Cards of ranked results; ``directions``: the link template (``directions_url``) from ``origin``."""
     cards = []
+    commune = origin.commune.name if origin and origin.commune else None
     for rank, r in enumerate(results, 1):
         card = site_card(engine, r.site, now)
+        network = engine.structures[r.site.structure_id].network
         card.update(
             rank=rank,
             distance=km(r.distance_km),
             distance_km=r.distance_km,
             in_territory=r.in_territory,
-            why=explain.why(r.site, criteria, r.in_territory),
+            competent=r.competent,
+            yours=explain.yours(network) if r.competent else None,
+            sector=explain.sector(r.in_territory, commune),
+            why=explain.why(r.site, criteria),
         )
+        if directions and origin:
+            card["directions"] = directions_url(directions, (r.site.lat, r.site.lon), (origin.lat, origin.lon))
+            card["directions_from"] = origin_name
         cards.append(card)
     return cards
+
+
+def _marker_title(card: dict) -> str:
+    """« 1. Mission locale Aurillac – siège — 2,3 km »: a marker named after its place and distance."""
+    rank = f"{card['rank']}. " if card.get("rank") else ""
+    distance = f" — {card['distance']}" if card.get("distance") else ""
+    return f"{rank}{card['name']}{distance}"
 
 
 def map_points(cards: list[dict], url_for_site) -> list[dict]:
@@ -77,6 +134,7 @@ def map_points(cards: list[dict], url_for_site) -> list[dict]:
             "lat": c["lat"],
             "lon": c["lon"],
             "name": c["name"],
+            "title": _marker_title(c),
             "rank": c.get("rank"),
             "url": url_for_site(c["id"]),
             "lines": [c["network"], f"{c['address']}, {c['postcode']} {c['commune']}"]
@@ -86,13 +144,19 @@ def map_points(cards: list[dict], url_for_site) -> list[dict]:
     ]
 
 
-def profile_options() -> dict:
-    """Vocabularies for the profile form."""
-    return {
-        "statuses": vocab.STATUSES,
-        "qualifications": vocab.QUALIFICATIONS,
-        "levels": [
-            ("1", "M'informer (accueil et information)"),
-            ("2", "Être conseillé·e et accompagné·e (dont conseil en évolution professionnelle)"),
-        ],
-    }
+def usual_hours(expression: str | None, start: dt.date) -> list[str]:
+    """An opening_hours expression in French lines, days with the same hours grouped:
+    « Du lundi au vendredi : 8 h 30 – 12 h 30 », « Samedi et dimanche : fermé », dated
+    exceptions, then public holidays. Empty when the hours are unknown or invalid."""
+    described = hours.describe(expression, start)
+    if described is None:
+        return []
+    groups: dict[str, list[int]] = {}
+    for day in described.days:
+        groups.setdefault(day.text, []).append(day.weekday)
+    closed = groups.pop("fermé", None)  # days closed said last
+    lines = [f"{hours.weekdays_text(days)} : {text}" for text, days in groups.items()]
+    if closed:
+        lines.append(f"{hours.weekdays_text(closed)} : fermé")
+    lines += list(described.exceptions) + [described.holidays]
+    return [line[0].upper() + line[1:] for line in lines]

@@ -23,6 +23,7 @@ CSV_HEADER = (
     "Commune",
     "Département",
     "EPCI",
+    "Code EPCI (SIREN)",
     "Population",
     "Lieu le plus proche (identifiant)",
     "Lieu le plus proche",
@@ -43,7 +44,7 @@ def commune_row(cov: Coverage, sites: list[Site], i: int) -> dict:
     pos = int(cov.site_pos[i])
     km = float(cov.km[i])
     return {
-        **_static(c),
+        **_static(c, cov.communes),
         "nearest_site_id": sites[pos].id if pos >= 0 else None,
         "nearest_site_name": sites[pos].name if pos >= 0 else None,
         "distance_km": round(km, 3) if np.isfinite(km) else None,
@@ -70,24 +71,25 @@ def api_json(cov: Coverage, sites: list[Site], mask: np.ndarray, head: dict) -> 
 def _commune_heads(communes: Communes) -> list[str]:
     heads = _HEADS.get(communes)
     if heads is None:
-        heads = _HEADS[communes] = [_head(c) for c in communes.items]
+        heads = _HEADS[communes] = [_head(c, communes) for c in communes.items]
     return heads
 
 
-def _static(c) -> dict:
+def _static(c, communes: Communes) -> dict:
     """What a commune's row says whatever the profile."""
     return {
         "insee": c.insee,
         "name": c.name,
         "department": c.department,
         "epci": c.epci,
+        "epci_name": communes.epci_name(c.epci),
         "population": c.population,
         "point": [c.ref_lon, c.ref_lat],
     }
 
 
-def _head(c) -> str:
-    return dumps(_static(c))[:-1] + ","
+def _head(c, communes: Communes) -> str:
+    return dumps(_static(c, communes))[:-1] + ","
 
 
 # -- CSV ---------------------------------------------------------------------------
@@ -105,6 +107,7 @@ def to_csv(cov: Coverage, sites: list[Site], mask: np.ndarray, progress=None) ->
                 r["insee"],
                 r["name"],
                 r["department"],
+                r["epci_name"] or "",
                 r["epci"] or "",
                 r["population"],
                 r["nearest_site_id"] or "",

@@ -77,6 +77,38 @@ def geometries(geo: Geography, region: bool) -> dict[str, dict]:
     return hit[1]
 
 
+DEMAND_MARKER = """function (feature, latlng) {
+    var p = feature.properties;
+    var m = L.circleMarker(latlng, {radius: p.r, color: '#5b0a91', weight: 1.5, fillColor: '#9e4fd1',
+                                    fillOpacity: 0.55});
+    var box = document.createElement('div'), title = document.createElement('strong');
+    title.textContent = p.n;
+    box.appendChild(title);
+    var line = document.createElement('div');
+    line.textContent = p.t + ' recherches' + (p.u === null ? '' : ', dont ' + p.u + ' sans lieu à moins de 30 km');
+    box.appendChild(line);
+    m.bindTooltip(box);
+    return m;
+}"""
+
+
+def demand_layer(rows, geo: Geography) -> folium.GeoJson:
+    """Communes where people searched (``finder.service.demand.Row``, already suppressed): a circle each,
+    larger with more unmet searches."""
+    features = []
+    for r in rows:
+        c = geo.communes[r.insee]
+        weight = r.unmet or 0
+        props = {"n": r.name, "t": r.total, "u": r.unmet, "r": round(4 + 2.5 * float(np.sqrt(weight)), 1)}
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.ref_lon, c.ref_lat]},
+                         "properties": props})  # fmt: skip
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Où l'on cherche sans trouver",
+        point_to_layer=folium.JsCode(DEMAND_MARKER),
+    )
+
+
 def coverage_map(
     cov: Coverage,
     mask: np.ndarray,
@@ -84,8 +116,11 @@ def coverage_map(
     geo: Geography,
     tiles: tuple[str, str],
     site_url,
+    site_lines=None,
+    demand=None,
 ) -> maps.RenderedMap:
-    """Communes of ``mask`` coloured by distance class, with ``sites`` on top (site_url(id) -> link)."""
+    """Communes of ``mask`` coloured by distance class, with ``sites`` on top (site_url(id) -> link,
+    ``site_lines(site)`` -> popup lines)."""
     region = bool(mask.all())
     shapes = geometries(geo, region)
     features = []
@@ -102,7 +137,9 @@ def coverage_map(
         style_function=_style,
         on_each_feature=folium.JsCode(COMMUNE_TOOLTIP),
     ).add_to(m)
-    _sites_layer(sites, site_url).add_to(m)
+    sites_layer(sites, site_url, site_lines).add_to(m)
+    if demand:
+        demand_layer(demand, geo).add_to(m)
     m.fit_bounds(_bounds(cov, mask))
     return maps.render(m)
 
@@ -113,12 +150,13 @@ def _style(feature: dict) -> dict:
     return {"fillColor": colour, "color": "#5b5b5b", "weight": 0.4, "fillOpacity": 0.75}
 
 
-def _sites_layer(sites: list[Site], site_url) -> folium.GeoJson:
+def sites_layer(sites: list[Site], site_url, lines=None) -> folium.GeoJson:
+    """The matching sites as small circles; ``lines(site)``: popup lines under the name."""
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
-            "properties": {"name": s.name, "url": site_url(s.id), "lines": []},
+            "properties": {"name": s.name, "url": site_url(s.id), "lines": lines(s) if lines else []},
         }
         for s in sites
     ]

@@ -1,4 +1,4 @@
-"""One French line saying why a site suits the person's profile."""
+"""Plain French lines about a site for a person: who it is for, why it suits, competence, CEP."""
 
 from __future__ import annotations
 
@@ -6,35 +6,64 @@ from finder.domain import vocab
 from finder.domain.criteria import Criteria
 from finder.domain.model import Site
 
+YOURS = {"mission-locale": "Votre Mission locale", "cio": "Votre CIO", "cap-emploi": "Votre Cap emploi"}
+OTHER_SECTOR = "Autre secteur : appelez avant de vous déplacer"
+
+
+def age_text(site: Site) -> str | None:
+    """'16 à 25 ans', 'dès 16 ans', "jusqu'à 25 ans" (None without bounds)."""
+    lo, hi = site.age_min, site.age_max
+    if lo is not None and hi is not None:
+        return f"{lo} à {hi} ans"
+    if lo is not None:
+        return f"dès {lo} ans"
+    if hi is not None:
+        return f"jusqu'à {hi} ans"
+    return None
+
+
+def _short(label: str) -> str:
+    """'Élève (collège, lycée)' -> 'élève (collège, lycée)'; 'Niveau 5 (bac+2 : BTS, DUT)' -> 'niveau 5'."""
+    text = label.split(" (")[0] if label.startswith("Niveau") else label
+    return text[0].lower() + text[1:]
+
+
+def qualifications_text(codes) -> str:
+    """'niveau 5 ou plus' for a run up to level 8, else the levels listed."""
+    order = [t.code for t in vocab.QUALIFICATIONS]
+    ranks = sorted(order.index(c) for c in codes if c in order)
+    if len(ranks) > 1 and ranks[-1] == len(order) - 1 and ranks == list(range(ranks[0], ranks[-1] + 1)):
+        return f"{_short(vocab.QUALIFICATIONS[ranks[0]].label)} ou plus"
+    return ", ".join(_short(vocab.QUALIFICATIONS[r].label) for r in ranks)
+
+
+def conditions(site: Site) -> list[str]:
+    """The site's conditions on its public: age bounds, situations, qualification levels."""
+    out = []
+    if age := age_text(site):
+        out.append(age)
+    if site.statuses:
+        out.append(", ".join(_short(vocab.label(vocab.STATUSES, s)) for s in site.statuses))
+    if site.qualifications:
+        out.append(qualifications_text(site.qualifications))
+    return out
+
 
 def publics_text(site: Site) -> str:
-    """Who the site receives, in plain French."""
-    parts = []
-    if site.age_min is not None and site.age_max is not None:
-        parts.append(f"de {site.age_min} à {site.age_max} ans")
-    elif site.age_min is not None:
-        parts.append(f"à partir de {site.age_min} ans")
-    elif site.age_max is not None:
-        parts.append(f"jusqu'à {site.age_max} ans")
-    if site.statuses:
-        parts.append(", ".join(vocab.label(vocab.STATUSES, s).lower() for s in site.statuses))
-    if site.qualifications:
-        parts.append(", ".join(vocab.label(vocab.QUALIFICATIONS, q).lower() for q in site.qualifications))
+    """Who the site receives, in plain French: « 16 à 25 ans », « tout public »."""
+    parts = conditions(site)
     return " ; ".join(parts) if parts else "tout public"
 
 
-def why(site: Site, c: Criteria, in_territory: bool | None) -> str:
-    """E.g. « Reçoit les 16–25 ans · conseil personnalisé · compétent pour votre commune »."""
+def who(site: Site) -> str:
+    """The card's line on the public, always given: « Pour qui : 16 à 25 ans seulement »."""
+    parts = conditions(site)
+    return "Pour qui : " + (" · ".join(parts) + " seulement" if parts else "tout public")
+
+
+def why(site: Site, c: Criteria) -> str:
+    """What the site offers for the needs given, e.g. « Conseil et accompagnement personnalisés · à distance »."""
     reasons = []
-    if c.age is not None and (site.age_min is not None or site.age_max is not None):
-        lo = site.age_min if site.age_min is not None else 0
-        reasons.append(f"reçoit les {lo}–{site.age_max} ans" if site.age_max is not None else f"dès {lo} ans")
-    if c.status and site.statuses:
-        reasons.append(f"public : {vocab.label(vocab.STATUSES, c.status).lower()}")
-    elif not site.statuses:
-        reasons.append("ouvert à toutes les situations")
-    if c.qualification and site.qualifications:
-        reasons.append(vocab.label(vocab.QUALIFICATIONS, c.qualification).split(" (")[0].lower())
     if c.level == 2:
         reasons.append("conseil et accompagnement personnalisés")
     elif c.level == 1:
@@ -43,7 +72,75 @@ def why(site: Site, c: Criteria, in_territory: bool | None) -> str:
         reasons.append("possible à distance")
     if c.accessible:
         reasons.append("accessible en fauteuil roulant")
-    if in_territory:
-        reasons.append("compétent pour votre commune")
-    text = " · ".join(reasons) if reasons else "correspond à votre recherche"
+    if not reasons:
+        reasons = [vocab.label(vocab.LEVELS, lv).lower() for lv in site.levels]
+    text = " · ".join(reasons)
     return text[0].upper() + text[1:]
+
+
+def yours(network: str) -> str:
+    """How to name the person's own office: « Votre Mission locale »."""
+    return YOURS.get(network, "Votre structure de rattachement")
+
+
+def sector(in_territory: bool | None, commune_name: str | None) -> str | None:
+    """Competence said plainly: « Compétente pour La Clusaz », « Autre secteur : appelez avant… »."""
+    if in_territory:
+        return f"Compétente pour {commune_name}" if commune_name else "Compétente pour votre commune"
+    if in_territory is False:
+        return OTHER_SECTOR
+    return None
+
+
+def appointment(site: Site, website: str | None) -> str | None:
+    """How to get an appointment at a site « sur rendez-vous » (None when none is needed)."""
+    if not site.appointment:
+        return None
+    ways = [f"appelez le {site.phone}"] if site.phone else []
+    ways += [f"écrivez à {site.email}"] if site.email else []
+    ways += [f"prenez rendez-vous sur {website}"] if website else []
+    if not ways:
+        return "Sur rendez-vous : contactez la structure avant de vous déplacer."
+    how = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " ou " + ways[-1]
+    return f"Sur rendez-vous : {how}."
+
+
+def cep(c: Criteria) -> dict | None:
+    """Who gives the conseil en évolution professionnelle to the person, when level 2 is asked:
+    {"text", "networks"} (networks empty when the situation does not say)."""
+    if c.level != 2:
+        return None
+    networks = vocab.cep_networks(c.status, c.age)
+    if not c.status:
+        text = "Qui fait le conseil en évolution professionnelle (CEP) pour vous dépend de votre situation."
+        return {"text": text, "networks": ()}
+    situation = _short(vocab.label(vocab.STATUSES, c.status))
+    if not networks:
+        text = f"Le CEP s'adresse aux actifs ; pour vous ({situation}), les lieux ci-dessous vous conseillent."
+        return {"text": text, "networks": ()}
+    names = " ou ".join(vocab.NETWORKS_BY_CODE[n].label for n in networks)
+    text = f"Conseil en évolution professionnelle (CEP) : pour vous ({situation}), c'est {names}."
+    return {"text": text, "networks": networks}
+
+
+NEEDS = {1: "m'informer", 2: "être conseillé·e et accompagné·e"}
+
+
+def summary(place: str, c: Criteria) -> list[str]:
+    """The search in one line's parts: « Marcolès · 19 ans · demandeur·se d'emploi · être accompagné·e »."""
+    parts = [place] if place else []
+    if c.age is not None:
+        parts.append(f"{c.age} ans")
+    if c.status:
+        parts.append(_short(vocab.label(vocab.STATUSES, c.status)))
+    if c.qualification:
+        parts.append(_short(vocab.label(vocab.QUALIFICATIONS, c.qualification)))
+    if c.level:
+        parts.append(NEEDS.get(c.level, str(c.level)))
+    if c.networks:
+        parts.append(", ".join(vocab.NETWORKS_BY_CODE[n].label for n in sorted(c.networks)))
+    if c.mode == "a-distance":
+        parts.append("à distance")
+    if c.accessible:
+        parts.append("accessible en fauteuil roulant")
+    return parts

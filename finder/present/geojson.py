@@ -67,3 +67,50 @@ def open_feature(site: Site, properties: dict) -> str:
     text = dumps(feature(site, properties))
     assert text.endswith("}}")
     return text[:-2]
+
+
+class Features:
+    """Every site of one engine as pre-encoded GeoJSON, for answers joined from bytes.
+
+    Built once per directory version. Each feature is kept once, as UTF-8 bytes without its
+    two closing braces (``open``), so a nearest answer appends distance and competence.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.open = [
+            open_feature(s, site_properties(s, engine.structures[s.structure_id], engine.geo)).encode()
+            for s in engine.sites
+        ]
+        self.dataset = dumps(engine.dataset_json()).encode()
+        self._everything: bytes | None = None
+
+    def feature(self, pos: int) -> bytes:
+        return self.open[pos] + b"}}"
+
+    def collection(self, positions, extra: dict | None = None) -> bytes:
+        """A FeatureCollection of the sites at ``positions`` (every site when ``extra`` is empty)."""
+        if not extra and len(positions) == len(self.open):
+            if self._everything is None:
+                self._everything = self._collection(range(len(self.open)), {})
+            return self._everything
+        return self._collection(positions, extra or {})
+
+    def _collection(self, positions, extra: dict) -> bytes:
+        head = b'{"type":"FeatureCollection","dataset":%s' % self.dataset
+        for key, value in extra.items():
+            head += b',"%s":%s' % (key.encode(), dumps(value).encode())
+        return head + b',"features":[' + b",".join(self.open[p] + b"}}" for p in positions) + b"]}"
+
+    def nearest(self, origin_json: dict, filters: dict, hits, flags) -> bytes:
+        """The nearest answer: ``hits`` (pos, distance_km) nearest first, ``flags`` their in_territory."""
+        parts = []
+        for h, flag in zip(hits, flags):
+            tail = b"null" if flag is None else (b"true" if flag else b"false")
+            parts.append(b'%s,"distance_km":%r,"in_territory":%s}}' % (self.open[h.pos], round(h.distance_km, 3), tail))
+        head = b'{"type":"FeatureCollection","origin":%s,"filters":%s,"dataset":%s,"features":[' % (
+            dumps(origin_json).encode(),
+            dumps(filters).encode(),
+            self.dataset,
+        )
+        return head + b",".join(parts) + b"]}"

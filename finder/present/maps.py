@@ -2,6 +2,9 @@
 
 Folium's defaults load Leaflet, jQuery, Bootstrap and Font Awesome from CDNs: they are
 replaced at import by the copies vendored under static/vendor/ (see static/vendor/README.md).
+A rendered map is a <div>, the script that builds it and the static files it needs: pages
+load those only when the map is needed (static/js/maps.js: at once on wide screens, when it
+scrolls into view on small ones), which also sets French control labels and a metric scale.
 Maps never carry one Folium object per site beyond a few: points go through one GeoJson
 layer whose popups are built with textContent, so directory text is never parsed as HTML.
 Coordinates: Folium/Leaflet take (lat, lon); GeoJSON data [lon, lat].
@@ -16,6 +19,7 @@ from branca.element import CssLink, JavascriptLink
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from markupsafe import Markup
 
+STATIC = "/static/"
 VENDOR = "/static/vendor"
 LEAFLET_JS = [("leaflet", f"{VENDOR}/leaflet/leaflet.js")]
 LEAFLET_CSS = [("leaflet_css", f"{VENDOR}/leaflet/leaflet.css")]
@@ -34,9 +38,11 @@ for _cls in (MarkerCluster, FastMarkerCluster):
 
 @dataclass(frozen=True)
 class RenderedMap:
-    head: Markup  # <link>/<script src> of vendored assets and the map's <style>
+    id: str  # the map <div>'s id
     html: Markup  # the map's <div>
-    script: Markup  # the inline script building the map
+    script: Markup  # the script building the map (needs Leaflet loaded first)
+    css: tuple[str, ...]  # static files (names under static/) the map needs, in order
+    js: tuple[str, ...]
 
 
 def base_map(center: tuple[float, float], zoom: int, tiles_url: str, attribution: str) -> folium.Map:
@@ -45,7 +51,7 @@ def base_map(center: tuple[float, float], zoom: int, tiles_url: str, attribution
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # added by static/js/maps.js: metric only
         scrollWheelZoom=False,
         width="100%",
         height="100%",
@@ -55,14 +61,19 @@ def base_map(center: tuple[float, float], zoom: int, tiles_url: str, attribution
 
 
 # Popups and numbered markers built in the browser from feature properties with textContent.
+# Markers are out of the tab order (the list before the map says everything); their title (a
+# tooltip for the mouse) names the place and its distance; the number is decoration.
 POINT_TO_LAYER = """function (feature, latlng) {
     var p = feature.properties;
     var icon = L.divIcon({className: 'map-pin' + (p.kind ? ' map-pin--' + p.kind : ''),
                           html: '', iconSize: [28, 28], iconAnchor: [14, 14]});
-    var marker = L.marker(latlng, {icon: icon, keyboard: true, title: p.name || ''});
+    var marker = L.marker(latlng, {icon: icon, keyboard: false, title: p.title || p.name || ''});
     marker.on('add', function () {
         var el = marker.getElement();
-        if (el) { el.textContent = p.rank ? String(p.rank) : ''; }
+        if (el) {
+            el.textContent = p.rank ? String(p.rank) : '';
+            el.setAttribute('aria-hidden', 'true');
+        }
     });
     return marker;
 }"""
@@ -83,12 +94,13 @@ ON_EACH_FEATURE = """function (feature, layer) {
 
 
 def points_layer(points: list[dict], name: str) -> folium.GeoJson:
-    """One GeoJson layer of points: dicts with lat, lon, name, and optional rank, url, lines, kind."""
+    """One GeoJson layer of points: dicts with lat, lon, name, and optional rank, url, lines, kind and
+    title (the marker's name, « 1. Mission locale … — 2,3 km »; the name by default)."""
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
-            "properties": {k: p.get(k) for k in ("name", "rank", "url", "lines", "kind")},
+            "properties": {k: p.get(k) for k in ("name", "title", "rank", "url", "lines", "kind")},
         }
         for p in points
     ]
@@ -119,18 +131,18 @@ def results_map(
 
 
 def render(m: folium.Map) -> RenderedMap:
-    """Split a Folium map into head, div and script for one of our templates."""
+    """Split a Folium map into its div, its script and the static files it needs."""
     fig = m.get_root()
     fig.render()
-    head = []
+    css, js = [], []
     for child in fig.header._children.values():
         if isinstance(child, (JavascriptLink, CssLink)):
             assert child.url.startswith(VENDOR), child.url  # never a third-party host
-            head.append(child.render())
+            (js if isinstance(child, JavascriptLink) else css).append(child.url[len(STATIC) :])
         # Folium's other header parts (page-wide html/body rules, a zoom-blocking viewport meta)
         # are left out: static/css/app.css sizes .folium-map.
     script = _safe_script(fig.script.render())
-    return RenderedMap(Markup("\n".join(head)), Markup(fig.html.render()), Markup(script))
+    return RenderedMap(m.get_name(), Markup(fig.html.render()), Markup(script), tuple(css), tuple(js))
 
 
 def _safe_script(js: str) -> str:

@@ -1,6 +1,7 @@
 """The citizen search as a pure function: free text or position + profile -> outcome.
 
-Used by the search page and the partner widget; no Flask here.
+Used by the search page and the partner widget; no Flask here. The origin and the ranking
+are those of the nearest endpoint (finder.service.nearest), competent first.
 """
 
 from __future__ import annotations
@@ -8,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from finder.domain.criteria import Criteria
-from finder.domain.engine import Engine, Origin, Result
-from finder.domain.geocode import Geocoder, Place
-from finder.errors import FinderError, InvalidParameter
-from finder.service import query
+from finder.domain.engine import Origin, Result
+from finder.domain.geocode import Geocoder, Place, is_fallback
+from finder.service import nearest
+from finder.service.catalog import Catalog
+from finder.service.params import SEARCH
 
 REACH_KM = 30.0  # beyond this, a place is not "within reach" and remote services are offered
-CHOICES = 8
+CHOICES = 10  # homonyms listed; every commune of a postcode is
+CANDIDATES = 200  # places asked of the geocoder, to say how many more there are
 
 
 @dataclass
@@ -25,43 +28,49 @@ class Outcome:
     origin: Origin | None = None
     origin_label: str = ""
     choices: list[Place] = field(default_factory=list)
+    more: int = 0  # places matching beyond those listed in ``choices``
+    notice: str = ""  # what to know about the place searched (an address found only as its commune)
     results: list[Result] = field(default_factory=list)
     remote: list[Result] = field(default_factory=list)  # offered when nothing is within reach
     errors: dict[str, str] = field(default_factory=dict)
+    nearest_km: float | None = None  # distance to the nearest matching site, however far (None: no match)
+
+    @property
+    def nearby(self) -> bool:
+        """Whether a result lies within reach (the person's own far office does not count)."""
+        return any(r.distance_km <= REACH_KM for r in self.results)
 
 
-def run(engine: Engine, geocoder: Geocoder, args, limit: int = 10) -> Outcome:
-    """Parse args (q | lat+lon | commune, and the profile), geocode, rank.
+def run(catalog: Catalog, geocoder: Geocoder, args, limit: int = 10) -> Outcome:
+    """Parse args (q | lat+lon | commune, and the profile: ``params.SEARCH``), geocode, rank.
 
     Bad input does not raise: the outcome carries French messages per field.
     """
     errors: dict[str, str] = {}
-    criteria = _criteria(args, errors, engine.geo.departments)
-    q = (args.getlist("q") or [""])[0].strip()[:200]
-    origin_q = None
-    if any(query.single_or_none(args, k) for k in ("lat", "lon", "commune")):
-        try:
-            origin_q = query.parse_origin(args)
-        except FinderError as err:
-            errors[err.field or "q"] = err.message
+    parsed = SEARCH.parse(args, catalog.geo, errors)
+    criteria = parsed.criteria if not errors else Criteria()
+    q = parsed.get("q") or ""
     if errors:
         return Outcome("empty", criteria, q, errors=errors)
-    if origin_q is not None:
-        try:
-            origin = _origin(engine, origin_q)
-        except InvalidParameter as err:
-            return Outcome("empty", criteria, q, errors={err.field or "q": err.message})
-        return _results(engine, criteria, origin, q, limit)
+    if parsed.get("commune") or parsed.get("lat") is not None:
+        return _results(catalog, criteria, nearest.origin(catalog, parsed), q, limit)
     if not q:
         return Outcome("empty", criteria)
-    places = geocoder.search(q, CHOICES)
+    places = geocoder.search(q, CANDIDATES)
     if not places:
         return Outcome("not_found", criteria, q)
-    if is_ambiguous(places, engine.geo):
-        return Outcome("choices", criteria, q, choices=places)
+    if is_ambiguous(places, catalog.geo):
+        shown = places if all(p.kind == "postcode" for p in places) else places[:CHOICES]
+        return Outcome("choices", criteria, q, choices=shown, more=len(places) - len(shown))
     p = places[0]
-    origin = Origin(p.lat, p.lon, engine.geo.communes.get(p.insee), "address" if p.kind == "address" else "commune")
-    return _results(engine, criteria, origin, q, limit, label=p.label)
+    geo = catalog.geo
+    commune = geo.communes.get(p.insee)
+    origin = Origin(p.lat, p.lon, commune, "address" if p.kind == "address" else "commune")
+    out = _results(catalog, criteria, origin, q, limit, label=p.label)
+    if is_fallback(q, p) and commune is not None:
+        where = "la mairie de" if commune.ref_source == "mairie" else "le centre de"
+        out.notice = f"Adresse non trouvée précisément : distances depuis {where} {commune.name}."
+    return out
 
 
 def is_ambiguous(places: list[Place], geo) -> bool:
@@ -78,32 +87,19 @@ def is_ambiguous(places: list[Place], geo) -> bool:
     return any(p.score >= 0.85 and pop.get(p.insee, 0) > 10 * max(pop.get(top.insee, 0), 1) for p in places[1:])
 
 
-def _results(engine, criteria, origin, q, limit, label="") -> Outcome:
-    results = engine.nearest(origin, criteria, limit)
-    within = [r for r in results if r.distance_km <= REACH_KM]
+def _results(catalog, criteria, origin, q, limit, label="") -> Outcome:
+    """Competent first: the person's own offices are shown even beyond reach, then what is within reach."""
+    results = nearest.search(catalog, origin, criteria, limit, competent_first=True).results()
+    within = [r for r in results if r.competent or r.distance_km <= REACH_KM]
     out = Outcome("results", criteria, q, origin, label or _label(origin), results=within)
-    if not within:
-        remote = Criteria(**{**criteria.__dict__, "mode": "a-distance"})
-        out.remote = engine.nearest(origin, remote, 5)
+    out.nearest_km = min((r.distance_km for r in results), default=None)  # competent-first: not always first
+    if not any(r.distance_km <= REACH_KM for r in within):
+        out.remote = nearest.search(catalog, origin, criteria.replace(mode="a-distance"), 5).results()
     return out
 
 
 def _label(origin: Origin) -> str:
+    """The place named in titles (« … près de {label} »): a commune, or a position and its commune."""
     if origin.commune is None:
         return "votre position"
-    prefix = "près de " if origin.kind == "point" else ""
-    return prefix + origin.commune.name
-
-
-def _origin(engine: Engine, oq: query.OriginQuery) -> Origin:
-    if oq.commune:
-        return engine.origin_from_commune(oq.commune)
-    return engine.origin_from_point(oq.lat, oq.lon)
-
-
-def _criteria(args, errors: dict[str, str], departments=None) -> Criteria:
-    try:
-        return query.parse_criteria(args, departments=departments)
-    except FinderError as err:
-        errors[err.field or "profil"] = err.message
-        return Criteria()
+    return f"{origin.commune.name} (votre position)" if origin.kind == "point" else origin.commune.name

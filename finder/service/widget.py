@@ -1,29 +1,30 @@
 """Partner widget presets: parsing, the fields a widget form carries along, and snippets.
 
-Pure: takes plain mappings (``getlist``), returns plain data. A partner presets the
-widget by URL parameters: ``commune`` (default origin, INSEE code), ``network``
-(repeatable or comma-separated), ``department`` (idem), ``level``, ``age``, ``status``,
-``qualification``, ``profile`` (0 hides the profile form), ``limit``, ``view``
+Pure: takes plain mappings (``getlist``), returns plain data. A partner presets the widget by
+URL parameters, declared in finder.service.params (``WIDGET``): ``commune`` (default origin,
+INSEE code), ``network`` and ``department`` (repeatable or comma-separated), the public
+(every profile parameter with a field in the "widget" form: ``age``, ``status``,
+``qualification``, ``level``), ``profile`` (0 hides the profile form), ``limit``, ``view``
 (``list`` or ``map`` first) and ``accent`` (``#rrggbb``).
 """
 
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from finder.domain import vocab
-from finder.errors import InvalidParameter
-from finder.service import query
+from finder.service import params
+from finder.service.params import Parsed
 
 DEFAULT_LIMIT = 5
 LIMIT_MAX = 20
-VIEWS = ("list", "map")
-ACCENT = re.compile(r"#?([0-9a-fA-F]{6})")
-PROFILE_KEYS = ("age", "status", "qualification", "level")
 DEFAULT_HEIGHT = 640
+
+
+def profile_params() -> list[params.Param]:
+    """The public a partner may preset: the profile parameters the configurator shows."""
+    return [p for p in params.PROFILE if p.form_field("widget") and p.form_field("widget").section == "public"]
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Presets:
     commune: str | None = None
     networks: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()
-    profile: dict = field(default_factory=dict)  # age, status, qualification, level as given (validated)
+    profile: dict = field(default_factory=dict)  # the public preset, as given (validated): {"age": "19"}
     show_profile: bool = True
     limit: int = DEFAULT_LIMIT
     view: str = "list"
@@ -59,59 +60,31 @@ class Presets:
 
     def hidden_fields(self) -> dict:
         """What the widget's search form must carry along (its visible fields excepted)."""
-        fields = {k: v for k, v in self.params().items() if self.show_profile is False or k not in PROFILE_KEYS}
-        return fields
+        keys = {p.name for p in profile_params()}
+        return {k: v for k, v in self.params().items() if self.show_profile is False or k not in keys}
 
 
-def parse(args, communes, departments) -> Presets:
+def parse(args, geo) -> Presets:
     """Presets from URL parameters; InvalidParameter (400, field named) on a bad one."""
-    commune = query.single_or_none(args, "commune")
-    if commune is not None and commune not in communes:
-        raise InvalidParameter(
-            f"Code commune INSEE inconnu en Auvergne-Rhône-Alpes : « {commune} ».",
-            field="commune",
-            code="unknown_commune",
-        )
-    criteria = query.parse_criteria(args, departments=departments)
-    age = query.parse_int(args, "age", 0, query.AGE_MAX)
-    profile = {
-        k: str(v)
-        for k, v in (
-            ("age", age),
-            ("status", criteria.status),
-            ("qualification", criteria.qualification),
-            ("level", criteria.level),
-        )
-        if v is not None
-    }
+    return from_parsed(params.WIDGET.parse(args, geo))
+
+
+def from_parsed(parsed: Parsed) -> Presets:
+    profile = {}
+    for p in profile_params():
+        strings = p.kind.strings(parsed.get(p.name))
+        if strings:
+            profile[p.name] = strings[0]
     return Presets(
-        commune=commune,
-        networks=tuple(sorted(criteria.networks or ())),
-        departments=tuple(sorted(criteria.departments or ())),
+        commune=parsed.get("commune"),
+        networks=tuple(sorted(parsed.get("network") or ())),
+        departments=tuple(sorted(parsed.get("department") or ())),
         profile=profile,
-        show_profile=not _is_false(args, "profile"),
-        limit=query.parse_int(args, "limit", 1, LIMIT_MAX, DEFAULT_LIMIT),
-        view=query.parse_code(args, "view", set(VIEWS)) or "list",
-        accent=parse_accent(query.single_or_none(args, "accent")),
+        show_profile=parsed["profile"],
+        limit=parsed["limit"],
+        view=parsed.get("view") or "list",
+        accent=parsed.get("accent"),
     )
-
-
-def _is_false(args, name: str) -> bool:
-    raw = query.single_or_none(args, name)
-    if raw is None:
-        return False
-    return not query.parse_bool(args, name)
-
-
-def parse_accent(raw: str | None) -> str | None:
-    if raw is None:
-        return None
-    m = ACCENT.fullmatch(raw)
-    if not m:
-        raise InvalidParameter(
-            f"« accent » doit être une couleur #rrggbb (reçu : « {raw} »).", field="accent", code="invalid_parameter"
-        )
-    return "#" + m.group(1).lower()
 
 
 def search_args(args, presets: Presets) -> dict[str, list[str]]:
@@ -120,12 +93,17 @@ def search_args(args, presets: Presets) -> dict[str, list[str]]:
     A place typed (``q``) or a position (``lat``/``lon``) replaces it.
     """
     out = {k: list(args.getlist(k)) for k in args.keys()}
-    typed = query.single_or_none(args, "q") or query.single_or_none(args, "lat")
+    typed = _first(args, "q") or _first(args, "lat")
     if typed:
         out.pop("commune", None)
     if presets.networks:
         out["network"] = [",".join(presets.networks)]
     return out
+
+
+def _first(args, name: str) -> str | None:
+    values = args.getlist(name)
+    return (values[0].strip() or None) if values else None
 
 
 # -- colours ------------------------------------------------------------------------------
@@ -168,7 +146,3 @@ def iframe_snippet(base: str, presets: Presets, height: int = DEFAULT_HEIGHT) ->
         f'(SPRO Auvergne-Rhône-Alpes)" width="100%" height="{height}" style="border:0" '
         f'allow="geolocation" loading="lazy"></iframe>'
     )
-
-
-def network_choices() -> list[vocab.Network]:
-    return list(vocab.NETWORKS)

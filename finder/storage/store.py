@@ -1,122 +1,97 @@
-"""Embedded SQLite store of directory versions.
+"""The store: directory versions, the published pointer and the publish log.
 
 Each import becomes a *version* (structures and sites as JSON rows). One row of
 ``published`` names the version served; publishing or rolling back rewrites that
 single row inside a transaction, so a reader sees the old or the new version whole.
+
+A ``Store`` is the handle every storage module takes: its ``db`` (``SQLiteDatabase`` or
+``PostgresDatabase``, chosen by ``finder.storage.database.open_database`` from DATABASE_URL)
+owns connections, transactions, migrations (``finder.storage.schema``), backup and restore.
+Each version records the hash of its content (``finder.storage.content``) when stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from finder.domain.model import DatasetInfo, Directory, Site, Structure
-from finder.errors import StoreError
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created_at TEXT NOT NULL,
-    author TEXT NOT NULL,
-    source TEXT NOT NULL,
-    demo INTEGER NOT NULL,
-    structures INTEGER NOT NULL,
-    sites INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS structures (
-    version INTEGER NOT NULL REFERENCES versions(id),
-    id TEXT NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (version, id)
-);
-CREATE TABLE IF NOT EXISTS sites (
-    version INTEGER NOT NULL REFERENCES versions(id),
-    id TEXT NOT NULL,
-    structure_id TEXT NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (version, id)
-);
-CREATE TABLE IF NOT EXISTS published (
-    singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-    version INTEGER NOT NULL REFERENCES versions(id),
-    published_at TEXT NOT NULL,
-    published_by TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS publish_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    version INTEGER NOT NULL,
-    previous INTEGER,
-    action TEXT NOT NULL,
-    at TEXT NOT NULL,
-    by TEXT NOT NULL,
-    summary TEXT NOT NULL
-);
-"""
+from finder.errors import NotFound, StoreError
+from finder.storage import audit
+from finder.storage.content import content_hash
+from finder.storage.database import open_database
 
 
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-class Store:
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+def dicts(cursor) -> list[dict]:
+    """The rows of an executed DB-API cursor as dicts keyed by column name."""
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
-    def connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA foreign_keys=ON")
-        return con
+
+class Store:
+    def __init__(self, url: Path | str):
+        """``url``: a SQLite file path or a ``postgresql://`` URL (the DATABASE_URL setting)."""
+        self.db = open_database(str(url))
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file (None on PostgreSQL)."""
+        return self.db.path
+
+    @property
+    def url(self) -> str:
+        return self.db.url
+
+    def migrate(self) -> tuple[int, int]:
+        """Apply the migrations not applied yet; (schema version before, after). Safe from several processes."""
+        return self.db.migrate()
 
     def exists(self) -> bool:
-        return self.path.exists() and self.published_version() is not None
+        return self.db.exists() and self.published_version() is not None
 
     def initialise(self, demo_file: Path) -> bool:
-        """Create the schema and, on an empty store, load and publish the demo directory.
+        """Apply the schema and, on an empty store, load and publish the demo directory.
 
         Returns True when the demo was loaded. Safe to call from several processes.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(self.connect()) as con:
-            con.executescript(SCHEMA)
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                if con.execute("SELECT 1 FROM published").fetchone():
-                    con.execute("ROLLBACK")
-                    return False
-                data = json.loads(Path(demo_file).read_text(encoding="utf-8"))
-                structures = [Structure.from_dict(s) for s in data["structures"]]
-                sites = [Site.from_dict(s) for s in data["sites"]]
-                version = self._insert_version(
-                    con, structures, sites, bool(data.get("demo")), data.get("source", str(demo_file)), "init"
-                )
-                self._publish(con, version, "init", "Chargement initial de l'annuaire de démonstration")
-                con.execute("COMMIT")
-                return True
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        self.migrate()
+        with self.db.transaction() as con:
+            if con.execute("SELECT 1 FROM published").fetchone():
+                return False
+            data = json.loads(Path(demo_file).read_text(encoding="utf-8"))
+            structures = [Structure.from_dict(s) for s in data["structures"]]
+            sites = [Site.from_dict(s) for s in data["sites"]]
+            version = self._insert_version(
+                con, structures, sites, bool(data.get("demo")), data.get("source", str(demo_file)), "init"
+            )
+            self._publish(con, version, "init", "Chargement initial de l'annuaire de démonstration")
+        audit.event("publish", version=version, previous=None, by="init")
+        return True
 
     def _insert_version(self, con, structures, sites, demo: bool, source: str, author: str) -> int:
-        cur = con.execute(
-            "INSERT INTO versions (created_at, author, source, demo, structures, sites) VALUES (?,?,?,?,?,?)",
-            (now_iso(), author, source, int(demo), len(structures), len(sites)),
-        )
-        version = cur.lastrowid
+        structure_rows = [(s.id, json.dumps(s.to_dict(), ensure_ascii=False)) for s in structures]
+        site_rows = [(s.id, s.structure_id, json.dumps(s.to_dict(), ensure_ascii=False)) for s in sites]
+        digest = content_hash(demo, structure_rows, [(sid, data) for sid, _, data in site_rows])
+        (version,) = con.execute(
+            "INSERT INTO versions (created_at, author, source, demo, structures, sites, content_hash) "
+            "VALUES (?,?,?,?,?,?,?) RETURNING id",
+            (now_iso(), author, source, int(demo), len(structures), len(sites), digest),
+        ).fetchone()
         con.executemany(
-            "INSERT INTO structures (version, id, data) VALUES (?,?,?)",
-            ((version, s.id, json.dumps(s.to_dict(), ensure_ascii=False)) for s in structures),
+            "INSERT INTO structures (version, id, data) VALUES (?,?,?)", [(version, *r) for r in structure_rows]
         )
         con.executemany(
-            "INSERT INTO sites (version, id, structure_id, data) VALUES (?,?,?,?)",
-            ((version, s.id, s.structure_id, json.dumps(s.to_dict(), ensure_ascii=False)) for s in sites),
+            "INSERT INTO sites (version, id, structure_id, data) VALUES (?,?,?,?)", [(version, *r) for r in site_rows]
         )
         return version
 
-    def _publish(self, con, version: int, author: str, summary: str, action: str = "publish") -> None:
+    def _publish(self, con, version: int, author: str, summary: str, action: str = "publish") -> int | None:
+        """Switch the published row and log it; the version published before (None: the first)."""
         row = con.execute("SELECT version FROM published").fetchone()
         con.execute(
             "INSERT INTO published (singleton, version, published_at, published_by) VALUES (1,?,?,?) "
@@ -128,18 +103,12 @@ class Store:
             "INSERT INTO publish_log (version, previous, action, at, by, summary) VALUES (?,?,?,?,?,?)",
             (version, row[0] if row else None, action, now_iso(), author, summary),
         )
+        return row[0] if row else None
 
     def add_version(self, structures: list[Structure], sites: list[Site], demo: bool, source: str, author: str) -> int:
         """Store a new (unpublished) version in one transaction; returns its number."""
-        with closing(self.connect()) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                version = self._insert_version(con, structures, sites, demo, source, author)
-                con.execute("COMMIT")
-                return version
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self.db.transaction() as con:
+            return self._insert_version(con, structures, sites, demo, source, author)
 
     def publish(
         self, version: int, author: str, summary: str = "", action: str = "publish", expected: int | None = None
@@ -149,66 +118,113 @@ class Store:
         ``expected``: the version the caller started from; if another was published meanwhile,
         nothing changes and StoreError (code "conflict") is raised.
         """
-        with closing(self.connect()) as con:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                if not con.execute("SELECT 1 FROM versions WHERE id=?", (version,)).fetchone():
-                    raise StoreError(f"La version {version} n'existe pas.", field="version")
-                current = con.execute("SELECT version FROM published").fetchone()
-                if expected is not None and (current is None or current[0] != expected):
-                    raise StoreError(
-                        "Une autre version a été publiée entre-temps : rechargez la page et recommencez.",
-                        field="version",
-                        code="conflict",
-                    )
-                self._publish(con, version, author, summary, action)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with self.db.transaction() as con:
+            if not con.execute("SELECT 1 FROM versions WHERE id=?", (version,)).fetchone():
+                raise StoreError(f"La version {version} n'existe pas.", field="version")
+            current = con.execute("SELECT version FROM published").fetchone()
+            if expected is not None and (current is None or current[0] != expected):
+                raise StoreError(
+                    "Une autre version a été publiée entre-temps : rechargez la page et recommencez.",
+                    field="version",
+                    code="conflict",
+                )
+            previous = self._publish(con, version, author, summary, action)
+        audit.event(action, version=version, previous=previous, by=author)
 
     def published_version(self) -> int | None:
-        if not self.path.exists():
+        """The version served, or None (no file, no schema yet, nothing published); creates nothing.
+
+        Raises the backend's error when the database cannot be reached.
+        """
+        if not self.db.exists():
             return None
-        with closing(self.connect()) as con:
-            try:
+        try:
+            with self.db.connection() as con:
                 row = con.execute("SELECT version FROM published").fetchone()
-            except sqlite3.OperationalError:
+        except self.db.Error as err:
+            if self.db.is_missing_table(err):  # a database the schema was never applied to
                 return None
+            raise
         return row[0] if row else None
 
-    def versions(self) -> list[dict]:
-        with closing(self.connect()) as con:
-            con.row_factory = sqlite3.Row
+    def published(self) -> tuple[int, str] | None:
+        """The version served and its content hash (a restored backup may reuse a number), or None."""
+        if not self.db.exists():
+            return None
+        try:
+            with self.db.connection() as con:
+                return con.execute(
+                    "SELECT p.version, v.content_hash FROM published p JOIN versions v ON v.id = p.version"
+                ).fetchone()
+        except self.db.Error as err:
+            if self.db.is_missing_table(err):
+                return None
+            raise
+
+    def previous_version(self) -> int | None:
+        """The version served before the published one (what a rollback would go back to), if any."""
+        with self.db.snapshot() as con:
             current = con.execute("SELECT version FROM published").fetchone()
-            rows = con.execute("SELECT * FROM versions ORDER BY id").fetchall()
+            if not current:
+                return None
+            row = con.execute(
+                "SELECT previous FROM publish_log WHERE version=? ORDER BY id DESC LIMIT 1", (current[0],)
+            ).fetchone()
+        return row[0] if row else None
+
+    def content_hash(self, version: int) -> str:
+        """The stored hash of a version's content (see finder.storage.content)."""
+        with self.db.connection() as con:
+            row = con.execute("SELECT content_hash FROM versions WHERE id=?", (version,)).fetchone()
+        if not row:
+            raise StoreError(f"La version {version} n'existe pas.", field="version")
+        return row[0]
+
+    def delete_versions(self, ids: list[int]) -> dict:
+        """Delete these versions with their structures, sites and import reports, in one transaction.
+
+        Never the published version (StoreError). Returns the counts of rows deleted per table.
+        """
+        counts = {"versions": 0, "structures": 0, "sites": 0, "import_reports": 0}
+        with self.db.transaction() as con:
+            published = con.execute("SELECT version FROM published").fetchone()
+            if published and published[0] in ids:
+                raise StoreError(f"La version {published[0]} est publiée : elle ne peut pas être supprimée.")
+            for version in ids:
+                for table in ("sites", "structures", "import_reports"):
+                    counts[table] += con.execute(f"DELETE FROM {table} WHERE version=?", (version,)).rowcount
+                counts["versions"] += con.execute("DELETE FROM versions WHERE id=?", (version,)).rowcount
+        if ids:
+            audit.event("prune", versions=sorted(ids), **{k: v for k, v in counts.items() if k != "versions"})
+        return counts
+
+    def versions(self) -> list[dict]:
+        with self.db.snapshot() as con:
+            current = con.execute("SELECT version FROM published").fetchone()
+            rows = dicts(con.execute("SELECT * FROM versions ORDER BY id"))
         cur = current[0] if current else None
         return [dict(r, demo=bool(r["demo"]), published=r["id"] == cur) for r in rows]
 
+    def publish_log(self, limit: int = 100) -> list[dict]:
+        """The last publications and rollbacks, newest first."""
+        with self.db.connection() as con:
+            return dicts(con.execute("SELECT * FROM publish_log ORDER BY id DESC LIMIT ?", (limit,)))
+
     def load(self, version: int | None = None) -> Directory:
         """Read a whole version (the published one by default) in one read transaction."""
-        with closing(self.connect()) as con:
-            con.execute("BEGIN")
-            try:
-                if version is None:
-                    row = con.execute("SELECT version, published_at FROM published").fetchone()
-                    if not row:
-                        raise StoreError("Aucun annuaire n'est publié.")
-                    version = row[0]
-                meta = con.execute("SELECT created_at, demo, source FROM versions WHERE id=?", (version,)).fetchone()
-                if not meta:
-                    raise StoreError(f"La version {version} n'existe pas.", field="version")
-                structures = {
-                    sid: Structure.from_dict(json.loads(data))
-                    for sid, data in con.execute(
-                        "SELECT id, data FROM structures WHERE version=? ORDER BY id", (version,)
-                    )
-                }
-                sites = [
-                    Site.from_dict(json.loads(data))
-                    for (data,) in con.execute("SELECT data FROM sites WHERE version=? ORDER BY id", (version,))
-                ]
-            finally:
-                con.execute("COMMIT")
+        with self.db.snapshot() as con:
+            if version is None:
+                row = con.execute("SELECT version, published_at FROM published").fetchone()
+                if not row:
+                    raise StoreError("Aucun annuaire n'est publié.")
+                version = row[0]
+            meta = con.execute("SELECT created_at, demo, source FROM versions WHERE id=?", (version,)).fetchone()
+            if not meta:
+                raise NotFound(f"La version {version} n'existe pas.", field="version")
+            structure_rows = con.execute("SELECT id, data FROM structures WHERE version=?", (version,)).fetchall()
+            site_rows = con.execute("SELECT id, data FROM sites WHERE version=?", (version,)).fetchall()
+        # sorted by id here, in code-point order: a database collation may differ between backends
+        structures = {sid: Structure.from_dict(json.loads(data)) for sid, data in sorted(structure_rows)}
+        sites = [Site.from_dict(json.loads(data)) for _, data in sorted(site_rows)]
         info = DatasetInfo(version=version, demo=bool(meta[1]), loaded_at=now_iso(), source=meta[2])
         return Directory(info=info, structures=structures, sites=sites)

@@ -3,50 +3,65 @@
 Owns ``create_app`` (one factory, configuration from ``finder.config``), the served state of
 a worker, the blueprints (api, pages, embed, staff, admin, docs), the fast WSGI path of the
 nearest endpoint, the HTTP policy (security headers, CORS, ETag, gzip, rate limit) applied
-in one place for every route, the OpenAPI document, the WSGI entry point and the gunicorn
-settings. Views parse input through ``finder.service``, call one core function, render.
+in one place for every route, the static files (fingerprinted, cached a year), the OpenAPI
+document, the Prometheus metrics, the WSGI entry point and the gunicorn settings. Views parse input through
+``finder.service``, call one core function, render.
 
 May import: every package but ``finder.cli``.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from flask import Flask
 
 from finder import config as config_mod
+from finder.errors import StoreError
+from finder.storage import audit
 from finder.web.state import State
 
 ROOT = config_mod.ROOT
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app. Configuration: defaults < instance/config.py < SPRO_* env < test_config."""
+    """Build the app. Configuration (finder.config.load): defaults < instance/config.py < SPRO_* env < test_config."""
+    instance = config_mod.instance_path()
     app = Flask(
         __name__,
         instance_relative_config=True,
-        instance_path=os.environ.get("SPRO_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=str(instance),
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        static_folder=None,  # served by finder.web.assets (fingerprinted, from memory)
     )
-    app.config.from_mapping(config_mod.DEFAULTS)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.from_prefixed_env("SPRO")
-    if test_config:
-        app.config.update(test_config)
-    if not app.config.get("DATABASE"):
-        app.config["DATABASE"] = str(Path(app.instance_path) / "spro.sqlite3")
-    config_mod.check(app.config)
+    app.config.update(config_mod.load(test_config, instance))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    app.extensions["spro"] = State.from_config(app.config)
+    try:
+        app.extensions["spro"] = State.from_config(app.config)
+    except StoreError as err:  # one French line naming the setting (gunicorn prints a RuntimeError as is)
+        raise config_mod.ConfigError(err.message) from None
+    audit.to_stream("stdout")
 
-    from finder.web import admin, api, docs, embed, errors, fastpath, http, pages, security, staff
+    from finder.web import (
+        admin,
+        api,
+        assets,
+        docs,
+        embed,
+        errors,
+        espace,
+        fastpath,
+        http,
+        metrics,
+        opendata,
+        pages,
+        security,
+        staff,
+    )
 
     errors.register(app)
+    metrics.init_app(app)  # first: its hook names the route before any other hook may answer
+    assets.init_app(app, ROOT / "static")
     http.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
@@ -55,8 +70,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(embed.bp)
-    app.wsgi_app = fastpath.NearestFastPath(app.wsgi_app, app)
+    app.register_blueprint(espace.bp)
+    app.register_blueprint(opendata.bp)
+    if app.config["DEMAND_COUNTING"]:
+        from finder.service.demand import Counter
+
+        app.extensions["spro_demand"] = Counter(state(app).store, app.config["DEMAND_FLUSH_SECONDS"])
+    app.wsgi_app = metrics.Recorder(fastpath.NearestFastPath(app.wsgi_app, app))
     http.trust_proxies(app)
+    state(app).store.db.close()  # no database connection crosses gunicorn's fork: each worker opens its own
     return app
 
 

@@ -1,28 +1,35 @@
-"""Public JSON API v1 and the health check."""
+"""Public JSON API v1 and the health check: each view parses, calls one core function, answers."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
 from finder.domain import vocab
-from finder.domain.geocode import MAX_QUERY
-from finder.errors import InvalidParameter, MissingParameter
-from finder.service import query
+from finder.service import geocoding, nearest, params, sites
 from finder.web import state
-from finder.web.http import answer_cache, cacheable
+from finder.web.http import GEOJSON, answer_cache, cacheable
 
 bp = Blueprint("api", __name__)
 
-GEOJSON = "application/geo+json"
 
-
-def _geojson(body: str | bytes):
+def _geojson(body: bytes):
     return current_app.response_class(body, mimetype=GEOJSON)
 
 
 @bp.get("/healthz")
 def healthz():
-    return jsonify(status="ok", dataset=state().engine.dataset_json())
+    """Liveness: the process answers (with the version it serves, whatever the database's state)."""
+    return jsonify(status="ok", dataset=state().catalog.dataset_json())
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: 200 when the database answers and the last reload worked, else 503 (JSON either way)."""
+    body = state().readiness()
+    response = jsonify(body)
+    response.status_code = 200 if body["status"] == "ready" else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/api/v1/vocabularies")
@@ -33,45 +40,25 @@ def vocabularies():
 
 @bp.get("/api/v1/geocode")
 def geocode():
-    q = query.single(request.args, "q")
-    if not q:
-        raise MissingParameter("Le paramètre « q » (adresse, commune ou code postal) est requis.", field="q")
-    if len(q) > MAX_QUERY:
-        raise InvalidParameter(f"« q » ne doit pas dépasser {MAX_QUERY} caractères.", field="q")
-    limit = query.parse_int(request.args, "limit", 1, 20, 5)
-    places = state().geocoder.search(q, limit)
-    return jsonify(results=[p.as_json() for p in places])
+    st = state()
+    return jsonify(geocoding.answer(st.geocoder, params.GEOCODE.parse(request.args, st.geo)))
 
 
 @bp.get("/api/v1/sites")
 @cacheable
-def sites():
-    engine = state().engine
-    criteria = query.parse_criteria(request.args, departments=engine.geo.departments)
-    return _geojson(engine.sites_json(criteria))
+def sites_collection():
+    catalog = state().catalog
+    return _geojson(sites.collection(catalog, params.SITES.parse(request.args, catalog.geo)))
 
 
 @bp.get("/api/v1/sites/nearest")
-def nearest():
-    engine = state().engine
-    key = (engine.info.version, request.query_string)
-    return _geojson(answer_cache().get(key, lambda: nearest_body(engine, request.args)))
-
-
-def nearest_body(engine, args) -> bytes:
-    """The nearest answer for query parameters ``args`` (raises FinderError on bad input)."""
-    origin_q = query.parse_origin(args)
-    criteria = query.parse_criteria(args, departments=engine.geo.departments)
-    limit = query.parse_limit(args)
-    max_km = query.parse_max_km(args)
-    if origin_q.commune:
-        origin = engine.origin_from_commune(origin_q.commune)
-    else:
-        origin = engine.origin_from_point(origin_q.lat, origin_q.lon)
-    return engine.nearest_body(origin, criteria, limit, max_km)
+def nearest_sites():
+    catalog = state().catalog
+    key = (catalog.version, catalog.content_id, request.query_string)
+    return _geojson(answer_cache().get(key, lambda: nearest.body(catalog, request.args)))
 
 
 @bp.get("/api/v1/sites/<site_id>")
 @cacheable
 def site(site_id: str):
-    return _geojson(state().engine.site_feature_json(site_id))
+    return _geojson(sites.feature(state().catalog, site_id))

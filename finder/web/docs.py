@@ -1,7 +1,7 @@
 """API documentation: the OpenAPI document and the human-readable page ``/api``.
 
-The document keeps only the paths this app serves (geocode and coverage appear once their
-blueprints are registered); it is built once, on first use, and served pre-encoded.
+The document, generated from the parameter declarations, keeps only the paths this app
+serves; it is built once, on first use, and served pre-encoded.
 """
 
 from __future__ import annotations
@@ -15,15 +15,6 @@ from finder.web.http import cacheable
 
 bp = Blueprint("docs", __name__)
 BOUND_LABELS = {"minimum": "min.", "exclusiveMinimum": "plus de", "maximum": "max.", "default": "par défaut"}
-
-
-def _optional_parts() -> tuple[dict, dict]:
-    """Paths and schemas published by optional API modules (the coverage API)."""
-    try:
-        from finder.web import coverage_api  # type: ignore[attr-defined]
-    except ImportError:
-        return {}, {}
-    return getattr(coverage_api, "OPENAPI_PATHS", {}), getattr(coverage_api, "OPENAPI_SCHEMAS", {})
 
 
 def _serves(app: Flask):
@@ -44,8 +35,7 @@ def document(app: Flask | None = None) -> dict:
     app = app or current_app
     cached = app.extensions.get("spro_openapi")
     if cached is None:
-        paths, schemas = _optional_parts()
-        full = openapi.build(app.extensions["spro"].geo.departments, paths, schemas)
+        full = openapi.build(app.extensions["spro"].geo)
         cached = openapi.served(full, _serves(app))
         app.extensions["spro_openapi"] = cached
         app.extensions["spro_openapi_json"] = dumps(cached)

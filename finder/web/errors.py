@@ -14,8 +14,11 @@ HTTP_MESSAGES = {
 }
 
 
+UNAVAILABLE = "La base de données est momentanément indisponible : réessayez dans quelques instants."
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
 
 
 def answer(status: int, code: str, message: str, field=None, extra: dict | None = None):
@@ -30,6 +33,14 @@ def register(app: Flask) -> None:
     def finder_error(err: FinderError):
         extra = {"allowed": err.allowed} if err.allowed is not None else None
         return answer(err.status, err.code, err.message, err.field, extra)
+
+    def database_error(err: Exception):
+        """The database failed (server down, connection lost, lock timeout): 503, never a 500."""
+        app.logger.warning("database error: %s", " ".join(str(err).split()))
+        return answer(503, "database_unavailable", UNAVAILABLE)
+
+    for cls in app.extensions["spro"].store.db.Error:  # Unavailable too: its message names the server
+        app.register_error_handler(cls, database_error)
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

@@ -3,41 +3,76 @@
 - security headers on everything (CSP, nosniff, Referrer-Policy); pages refuse framing
   by other sites (``frame-ancestors 'self'``) except the widget under ``/embed``, which any
   origin may frame by default, or only the configured ones;
-- CORS open for GET on ``/api/``, and per-client rate limiting there (429 + Retry-After);
+- CORS open for GET on ``/api/``, and per-client rate limiting there (429 + Retry-After), the
+  buckets kept in shared memory or, for several hosts, in Redis (finder.web.ratelimit.Budgets);
+- the costly pages (coverage maps and exports, planning, bilan: ``HEAVY_PREFIXES``): their
+  own, lower per-client budget (HEAVY_PAGES_PER_MINUTE, HEAVY_PAGES_BURST), and at most
+  HEAVY_PAGES_CONCURRENCY of them computed at once in the whole server (finder.web.slots):
+  over the bound, a French 503 page with Retry-After, so citizen search keeps its workers;
+- HSTS on every answer to an HTTPS request (behind TRUSTED_PROXIES too: the scheme then
+  comes from X-Forwarded-Proto);
 - ETag / Cache-Control and 304 on revalidation for views decorated with ``cacheable``;
-- gzip of large JSON answers when the client accepts it.
+- gzip of large answers when the client accepts it: JSON, pages, stylesheets, scripts, SVG and CSV
+  (answers with an ETag, such as static files, are compressed once and the result memoised).
 
 Everything is computed at app creation (header lists, CSP halves, the 429 body); the
 hooks only pick a precomputed list and do O(1) work, since they run on every request.
+
+The policy is written once, as methods taking plain values (a path, an address, an
+``Accept-Encoding`` header): the Flask hooks and the nearest fast path (finder.web.fastpath)
+both call them, so the two paths cannot drift.
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import hashlib
+import logging
 import secrets
-import time
-import zlib
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, render_template, request
 from werkzeug.http import quote_etag
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from finder import __version__
 from finder.present.geojson import dumps
-from finder.web.ratelimit import RateLimiter, retry_after
+from finder.web.ratelimit import Budgets, client_key, retry_after
+from finder.web.slots import Slots
 
+log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
+HEAVY_PREFIXES = ("/couverture", "/bilan")  # computed per profile: hundreds of milliseconds each
+BUSY_RETRY_SECONDS = 5
+HEAVY_SLOT = "spro_heavy_slot"  # flask.g: the slot this request holds
 EMBED_PREFIX = "/embed"
-JSON_TYPES = frozenset({"application/json", "application/geo+json"})
-GZIP_CACHE_SIZE = 64
+GEOJSON = "application/geo+json"
+JSON_TYPES = frozenset({"application/json", GEOJSON})
+COMPRESSIBLE = JSON_TYPES | {
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+    "text/csv",
+    "text/plain",
+}
+GZIP_CACHE_SIZE = 256
+COUNTED = "spro.ratelimit"  # environ key: the fast path already counted this request (its wait, 0.0 = served)
+VARY = ("Vary", "Accept-Encoding")
+GZIPPED = ("Content-Encoding", "gzip")
 RATE_LIMITED = {
     "error": {
         "code": "rate_limited",
         "field": None,
         "message": "Trop de requêtes depuis votre adresse : réessayez dans quelques instants.",
     }
+}
+MESSAGES = {
+    429: "Trop de requêtes depuis votre adresse pour les cartes et bilans : réessayez dans {seconds} secondes.",
+    503: "Le service calcule déjà d'autres cartes et bilans : réessayez dans quelques secondes. "
+    "La recherche des lieux d'accueil reste disponible.",
 }
 PREFLIGHT = (
     ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
@@ -73,6 +108,34 @@ def csp_nonce() -> str:
     return nonce
 
 
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header accepts gzip (RFC 9110 §12.5.3, with q-values).
+
+    ``gzip`` (or its alias ``x-gzip``) listed with q > 0, or not listed but ``*`` with q > 0.
+    ``gzip;q=0`` refuses it; ``identity`` alone or no header: no compression.
+    """
+    if not header:
+        return False
+    explicit = star = None
+    for item in header.split(","):
+        coding, _, params = item.partition(";")
+        coding = coding.strip().lower()
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if coding in ("gzip", "x-gzip"):
+            explicit = q if explicit is None else max(explicit, q)
+        elif coding == "*":
+            star = q
+    quality = explicit if explicit is not None else star
+    return quality is not None and quality > 0
+
+
 class HttpPolicy:
     def __init__(self, config):
         tiles = tiles_source(config["TILES_URL"])
@@ -90,35 +153,100 @@ class HttpPolicy:
         self.min_bytes = config["COMPRESS_MIN_BYTES"]
         self.level = config["COMPRESS_LEVEL"]
         self.max_age = config["CACHE_MAX_AGE"]
-        self.salt = f"{zlib.crc32(f'{__version__}-{time.time()}'.encode()):08x}"
-        self.limiter = None
+        self.limiter = self.heavy_limiter = None
         self.exempt = config["RATELIMIT_EXEMPT"]
+        self.budgets = Budgets(config)  # shared memory (one server) or Redis (every host)
         if config["RATELIMIT_ENABLED"]:
-            self.limiter = RateLimiter(
-                config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"], config["RATELIMIT_SLOTS"]
+            self.limiter = self.budgets.budget("api", config["RATELIMIT_PER_MINUTE"], config["RATELIMIT_BURST"])
+            self.heavy_limiter = self.budgets.budget(
+                "heavy", config["HEAVY_PAGES_PER_MINUTE"], config["HEAVY_PAGES_BURST"]
             )
+        self.heavy_slots = Slots(config["HEAVY_PAGES_CONCURRENCY"])
+        hsts = config["HSTS_MAX_AGE"]
+        self.hsts = ("Strict-Transport-Security", f"max-age={hsts}") if hsts else None
         self.rate_limited_body = dumps(RATE_LIMITED).encode()
         self._gzipped: dict[str, bytes] = {}
+        self._accepts: dict[str, bool] = {}
 
-    # -- hooks -----------------------------------------------------------------------
+    # -- the policy, on plain values -------------------------------------------------------
+    def limit(self, path: str, address: str | None) -> float:
+        """Count one request: 0.0 when served, else the seconds to wait (the API and the costly pages only)."""
+        if path.startswith(API_PREFIX):
+            limiter = self.limiter
+        elif path.startswith(HEAVY_PREFIXES):
+            limiter = self.heavy_limiter
+        else:
+            return 0.0
+        address = address or "-"
+        if limiter is None or address in self.exempt:
+            return 0.0
+        return limiter.hit(client_key(address))
+
+    def secure_headers(self, scheme: str | None) -> list:
+        """HSTS for an answer to an HTTPS request (the scheme as the client used it)."""
+        return [self.hsts] if self.hsts and scheme == "https" else []
+
+    def gzip(self, accept_encoding: str | None) -> bool:
+        """Whether to gzip a large enough answer for this ``Accept-Encoding`` (memoised)."""
+        header = accept_encoding or ""
+        ok = self._accepts.get(header)
+        if ok is None:
+            ok = accepts_gzip(header)
+            if len(self._accepts) >= GZIP_CACHE_SIZE:
+                self._accepts.clear()
+            self._accepts[header] = ok
+        return ok
+
+    def encode(self, body: bytes, accept_encoding: str | None, etag: str | None = None) -> tuple[bytes, list]:
+        """A 200 body of a compressible type as sent, and the headers it adds (Vary, Content-Encoding).
+
+        With an ``etag``, the gzipped bytes are memoised under it (static files, cacheable answers)."""
+        if len(body) < self.min_bytes:
+            return body, []
+        if not self.gzip(accept_encoding):
+            return body, [VARY]
+        gzipped = self._gzipped.get(etag) if etag else None
+        if gzipped is None:
+            gzipped = gzip.compress(body, self.level, mtime=0)
+            if etag:
+                if len(self._gzipped) >= GZIP_CACHE_SIZE:
+                    self._gzipped.clear()
+                self._gzipped[etag] = gzipped
+        return gzipped, [VARY, GZIPPED]
+
+    # -- Flask hooks -----------------------------------------------------------------------
     def before(self):
-        if self.limiter is None or not request.path.startswith(API_PREFIX):
-            return None
-        if request.environ.get("spro.fastpath") is True:
-            return None  # already counted by the fast path (see fastpath.py)
-        addr = request.remote_addr or "-"
-        if addr in self.exempt:
-            return None
-        wait = self.limiter.hit(addr)
-        if not wait:
-            return None
-        response = current_app.response_class(self.rate_limited_body, 429, mimetype="application/json")
-        response.headers["Retry-After"] = str(retry_after(wait))
+        environ = request.environ
+        wait = environ[COUNTED] if COUNTED in environ else self.limit(request.path, request.remote_addr)
+        if wait:
+            return self._refused(429, retry_after(wait))
+        if request.path.startswith(HEAVY_PREFIXES):
+            slot = self.heavy_slots.acquire()
+            if slot is None:
+                return self._refused(503, BUSY_RETRY_SECONDS)
+            setattr(g, HEAVY_SLOT, slot)
+        return None
+
+    def release(self, _error=None) -> None:
+        """teardown_request: give back the costly-page slot this request held (if any)."""
+        slot = g.pop(HEAVY_SLOT, None)
+        if slot is not None:
+            self.heavy_slots.release(slot)
+
+    def _refused(self, status: int, seconds: int):
+        if request.path.startswith(API_PREFIX):
+            response = current_app.response_class(self.rate_limited_body, status, mimetype="application/json")
+        else:
+            page = render_template("error.html", status=status, message=MESSAGES[status].format(seconds=seconds))
+            response = current_app.make_response((page, status))
+        response.headers["Retry-After"] = str(seconds)
         return response
 
     def after(self, response):
         path = request.path
         headers = response.headers
+        for key, value in self.secure_headers(request.scheme):
+            headers[key] = value
         if path.startswith(API_PREFIX):
             headers.extend(self.api_headers)  # API views never set these: no duplicates
             if request.method == "OPTIONS":
@@ -126,39 +254,32 @@ class HttpPolicy:
         else:
             embed = path == EMBED_PREFIX or path.startswith(EMBED_PREFIX + "/")
             for key, value in self.embed_headers if embed else self.page_headers:
-                headers[key] = value
+                headers.setdefault(key, value)  # staff pages set stricter ones of their own (DENY, same-origin)
             if "Content-Security-Policy" not in headers:  # staff pages set a stricter one of their own
                 head, tail = self.embed_csp if embed else self.page_csp
                 nonce = g.get("csp_nonce")
                 headers["Content-Security-Policy"] = f"{head} 'nonce-{nonce}'{tail}" if nonce else head + tail
-        if response.mimetype in JSON_TYPES and response.status_code == 200:
-            self._compress(response)
+        if (
+            response.status_code == 200
+            and response.mimetype in COMPRESSIBLE
+            and "Content-Encoding" not in headers
+            and not (response.direct_passthrough or response.is_streamed)
+            and (response.content_length or 0) >= self.min_bytes
+        ):
+            body, extra = self.encode(response.get_data(), request.headers.get("Accept-Encoding"), headers.get("ETag"))
+            if GZIPPED in extra:
+                response.set_data(body)
+                headers["Content-Encoding"] = "gzip"
+            if VARY in extra:
+                headers.add(*VARY)
         return response
 
-    def _compress(self, response) -> None:
-        if response.direct_passthrough or response.is_streamed:
-            return
-        data = response.get_data()
-        if len(data) < self.min_bytes:
-            return
-        response.headers.add("Vary", "Accept-Encoding")
-        if "gzip" not in request.headers.get("Accept-Encoding", "") or not request.accept_encodings["gzip"]:
-            return
-        etag = response.headers.get("ETag")
-        body = self._gzipped.get(etag) if etag else None
-        if body is None:
-            body = gzip.compress(data, self.level, mtime=0)
-            if etag:
-                if len(self._gzipped) >= GZIP_CACHE_SIZE:
-                    self._gzipped.clear()
-                self._gzipped[etag] = body
-        response.set_data(body)
-        response.headers["Content-Encoding"] = "gzip"
-
     # -- caching -----------------------------------------------------------------------
-    def etag(self, version: int, full_path: str) -> str:
-        """Opaque weak-ETag value: app start, directory version and the request's path and query."""
-        return f"{self.salt}-{version}-{zlib.crc32(full_path.encode()):08x}"
+    def etag(self, version: int, content_id: str, full_path: str) -> str:
+        """Opaque weak-ETag value from the content only: code release, directory version and its stored
+        content hash, the request's path and query. Equal on every host and after a restart."""
+        key = f"{__version__}\x1f{version}\x1f{content_id}\x1f{full_path}".encode()
+        return hashlib.blake2b(key, digest_size=12).hexdigest()
 
 
 class AnswerCache:
@@ -190,10 +311,14 @@ def answer_cache() -> AnswerCache:
 
 def init_app(app: Flask) -> HttpPolicy:
     policy = HttpPolicy(app.config)
+    shared = policy.budgets.shared
+    if shared is not None and not shared.ping():
+        log.warning("RATELIMIT_STORAGE_URL : Redis ne répond pas au démarrage ; limites appliquées dès qu'il répondra")
     app.extensions["spro_http"] = policy
     app.extensions["spro_answers"] = AnswerCache(app.config["ANSWER_CACHE_SIZE"])
     app.before_request(policy.before)
     app.after_request(policy.after)
+    app.teardown_request(policy.release)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     return policy
 
@@ -211,8 +336,8 @@ def trust_proxies(app: Flask) -> None:
 def cacheable(view=None, *, max_age: int | None = None):
     """Give a GET view's 200 answers an ETag and Cache-Control, and answer 304 on a match.
 
-    The ETag depends only on the served directory version and the request's path and
-    query, so a revalidation that matches is answered before the view runs.
+    The ETag depends only on the served directory version (number and content hash) and the
+    request's path and query, so a revalidation that matches is answered before the view runs.
     """
     if view is None:
         return functools.partial(cacheable, max_age=max_age)
@@ -220,8 +345,8 @@ def cacheable(view=None, *, max_age: int | None = None):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         policy: HttpPolicy = current_app.extensions["spro_http"]
-        version = current_app.extensions["spro"].engine.info.version
-        value = policy.etag(version, request.full_path)
+        catalog = current_app.extensions["spro"].catalog
+        value = policy.etag(catalog.version, catalog.content_id, request.full_path)
         control = f"public, max-age={policy.max_age if max_age is None else max_age}"
         match = request.if_none_match if request.headers.get("If-None-Match") else None
         if match and not match.star_tag and match.contains_weak(value):

@@ -1,17 +1,17 @@
-"""The OpenAPI 3.1 document of the public API v1, built from the vocabularies.
+"""The OpenAPI 3.1 document of the public API v1, generated from the parameter declarations.
 
-Pure: ``build(departments, extra_paths, extra_schemas)`` returns a dict. Enumerations
-(statuses, qualifications, levels, networks, modes, départements) come from
-finder.vocab and the geography, so the document never drifts from what the API accepts.
+Pure: ``build(geo)`` returns a dict. Every query parameter comes from its declaration in
+finder.service.params (name, schema with the enumerations of the vocabularies and the
+geography, bounds, description), so the document never drifts from what the API accepts.
 The web layer keeps only the paths the app actually serves (finder/web/docs.py).
 """
 
 from __future__ import annotations
 
 from finder import __version__
-from finder.domain import geodesy, vocab
-from finder.domain.geocode import MAX_QUERY
-from finder.service import query
+from finder.domain import vocab
+from finder.service import params
+from finder.service.params import Endpoint
 
 REF = "#/components/schemas/"
 GEOJSON = "application/geo+json"
@@ -31,7 +31,8 @@ def codes(terms) -> list[str]:
 
 
 # -- schemas ------------------------------------------------------------------------------
-def schemas(departments: list[str]) -> dict:
+def schemas(geo) -> dict:
+    departments = sorted(geo.departments)
     string, integer, number, boolean = ({"type": t} for t in ("string", "integer", "number", "boolean"))
     return {
         "Error": {
@@ -95,7 +96,7 @@ def schemas(departments: list[str]) -> dict:
             ]
         },
         "NearestSite": _feature_schema("NearestProperties"),
-        "Filters": _filters_schema(departments),
+        "Filters": _filters_schema(geo),
         "SiteCollection": _collection_schema("Site", nearest=False),
         "NearestCollection": _collection_schema("NearestSite", nearest=True),
         "Origin": _origin_schema(),
@@ -110,7 +111,34 @@ def schemas(departments: list[str]) -> dict:
             "required": ["status", "dataset"],
             "properties": {"status": {"const": "ok"}, "dataset": ref("Dataset")},
         },
+        "Readiness": {
+            "type": "object",
+            "required": ["status", "database", "reload", "version"],
+            "properties": {
+                "status": {"type": "string", "enum": ["ready", "unavailable"]},
+                "database": {"type": "string", "enum": ["ok", "unreachable"]},
+                "reload": {"type": "string", "enum": ["ok", "failed"]},
+                "version": {"type": "integer", "description": "Version de l'annuaire servie (en mémoire)."},
+            },
+        },
         "GeocodeResults": _geocode_schema(),
+        **_coverage_schemas(),
+        "DataInclusionRecords": {
+            "type": "array",
+            "description": "Enregistrements du schéma data·inclusion v1 (https://github.com/gip-inclusion/"
+            "data-inclusion-schema), licence etalab-2.0.",
+            "items": {
+                "type": "object",
+                "required": ["source", "id", "nom", "date_maj"],
+                "properties": {
+                    "source": {"type": "string"},
+                    "id": {"type": "string"},
+                    "structure_id": {"type": "string"},
+                    "nom": {"type": "string", "minLength": 3, "maxLength": 150},
+                    "date_maj": {"type": "string", "format": "date"},
+                },
+            },
+        },
     }
 
 
@@ -195,24 +223,13 @@ def _feature_schema(properties: str) -> dict:
     }
 
 
-def _filters_schema(departments: list[str]) -> dict:
-    return {
-        "type": "object",
-        "description": "Filtres appliqués, normalisés (seuls ceux donnés).",
-        "properties": {
-            "age": {"type": "integer"},
-            "status": {"type": "string", "enum": codes(vocab.STATUSES)},
-            "qualification": {"type": "string", "enum": codes(vocab.QUALIFICATIONS)},
-            "level": {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)},
-            "network": {"type": "array", "items": {"type": "string", "enum": codes(vocab.NETWORKS)}},
-            "mode": {"type": "string", "enum": codes(vocab.MODES)},
-            "department": {"type": "array", "items": {"type": "string", "enum": departments}},
-            "accessible": {"type": "boolean"},
-            "territory": {"type": "string", "enum": ["only"]},
-            "max_km": {"type": "number"},
-            "limit": {"type": "integer"},
-        },
-    }
+def _filters_schema(geo) -> dict:
+    """The filters echoed by an answer: the profile parameters and the départements, then max_km and limit."""
+    props = {p.name: p.kind.schema(geo) for p in [*params.PROFILE, params.DEPARTMENTS]}
+    props["max_km"] = {"type": "number"}
+    props["limit"] = {"type": "integer"}
+    props["order"] = params.ORDER.kind.schema(geo)
+    return {"type": "object", "description": "Filtres appliqués, normalisés (seuls ceux donnés).", "properties": props}
 
 
 def _collection_schema(item: str, nearest: bool) -> dict:
@@ -285,74 +302,9 @@ def _geocode_schema() -> dict:
 
 
 # -- parameters ---------------------------------------------------------------------------
-def _query(name: str, schema: dict, description: str, **extra) -> dict:
-    """An optional query parameter; an empty value counts as absent unless ``allowEmptyValue=False``."""
-    extra.setdefault("allowEmptyValue", True)
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description, **extra}
-
-
-def criteria_parameters(departments: list[str], with_department: bool) -> list[dict]:
-    params = [
-        _query("age", {"type": "integer", "minimum": 0, "maximum": query.AGE_MAX}, "Âge de la personne (années)."),
-        _query("status", {"type": "string", "enum": codes(vocab.STATUSES)}, "Statut de la personne."),
-        _query("qualification", {"type": "string", "enum": codes(vocab.QUALIFICATIONS)}, "Niveau de qualification."),
-        _query(
-            "level",
-            {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)},
-            "Niveau de service : 1 = accueil et information, 2 = conseil et accompagnement personnalisé.",
-        ),
-        _query(
-            "network",
-            {"type": "array", "items": {"type": "string", "enum": codes(vocab.NETWORKS)}},
-            "Réseaux à garder (paramètre répétable, ou valeurs séparées par des virgules).",
-            style="form",
-            explode=True,
-            allowEmptyValue=False,
-        ),
-        _query("mode", {"type": "string", "enum": codes(vocab.MODES)}, "Mode d'accueil."),
-        _query("accessible", {"type": "boolean"}, "true : lieux accessibles en fauteuil roulant seulement."),
-        _query(
-            "territory",
-            {"type": "string", "enum": ["only", "all"]},
-            "only : structures compétentes pour la commune d'origine, ou sans territoire défini.",
-        ),
-    ]
-    if with_department:
-        params.append(
-            _query(
-                "department",
-                {"type": "array", "items": {"type": "string", "enum": departments}},
-                "Départements à garder (code INSEE ; paramètre répétable, ou valeurs séparées par des virgules).",
-                style="form",
-                explode=True,
-                allowEmptyValue=False,
-            )
-        )
-    return params
-
-
-def nearest_parameters() -> list[dict]:
-    lat_lo, lat_hi = geodesy.LAT_RANGE
-    lon_lo, lon_hi = geodesy.LON_RANGE
-    return [
-        _query("lat", {"type": "number", "minimum": lat_lo, "maximum": lat_hi}, "Latitude d'origine (WGS84)."),
-        _query("lon", {"type": "number", "minimum": lon_lo, "maximum": lon_hi}, "Longitude d'origine (WGS84)."),
-        _query(
-            "commune",
-            {"type": "string", "examples": ["69123", "15014"]},
-            "Commune d'origine (code INSEE) ; son point de référence sert d'origine. Exclusif de lat/lon.",
-        ),
-        _query(
-            "limit",
-            {"type": "integer", "minimum": 1, "maximum": query.LIMIT_MAX, "default": 10},
-            "Nombre de résultats.",
-        ),
-        _query(
-            "max_km",
-            {"type": "number", "exclusiveMinimum": 0, "maximum": query.MAX_KM_MAX},
-            "Distance maximale (km).",
-        ),
-    ]
+def parameters(endpoint: Endpoint, geo) -> list[dict]:
+    """The query parameters of an endpoint, from their declarations."""
+    return [p.openapi(geo) for p in endpoint.params]
 
 
 IF_NONE_MATCH = {
@@ -412,14 +364,13 @@ def _operation_id(summary: str) -> str:
     return "".join(ch for ch in summary.title() if ch.isalnum())
 
 
-def paths(departments: list[str]) -> dict:
-    crit_all = criteria_parameters(departments, with_department=True)
+def paths(geo) -> dict:
     return {
         "/api/v1/sites": {
             "get": _operation(
                 "List sites",
                 "Tous les lieux d'accueil (GeoJSON FeatureCollection), filtrables par profil, réseau et département.",
-                crit_all + [IF_NONE_MATCH],
+                parameters(params.SITES, geo) + [IF_NONE_MATCH],
                 _ok("SiteCollection", GEOJSON, cacheable=True),
                 "304",
                 "400",
@@ -430,7 +381,7 @@ def paths(departments: list[str]) -> dict:
             "get": _operation(
                 "Nearest sites",
                 "Lieux d'accueil triés par distance géodésique (WGS84) depuis une origine : lat et lon, ou commune.",
-                nearest_parameters() + crit_all,
+                parameters(params.NEAREST, geo),
                 _ok("NearestCollection", GEOJSON),
                 "400",
                 "429",
@@ -455,18 +406,7 @@ def paths(departments: list[str]) -> dict:
             "get": _operation(
                 "Geocode",
                 "Communes (et adresses lorsque le service national est configuré) correspondant à un texte.",
-                [
-                    {
-                        **_query(
-                            "q",
-                            {"type": "string", "minLength": 1, "maxLength": MAX_QUERY},
-                            "Commune, code postal ou adresse.",
-                            allowEmptyValue=False,
-                        ),
-                        "required": True,
-                    },
-                    _query("limit", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}, "Nombre maximal."),
-                ],
+                parameters(params.GEOCODE, geo),
                 _ok("GeocodeResults"),
                 "400",
                 "429",
@@ -495,12 +435,70 @@ def paths(departments: list[str]) -> dict:
                 tag="référentiels",
             )
         },
+        "/api/v1/coverage": {
+            "get": _operation(
+                "Coverage",
+                "Pour chaque commune de la région (Lyon par ses 9 arrondissements), le lieu d'accueil adapté "
+                "au profil le plus proche du point de référence de la commune, la distance géodésique et si elle "
+                "est dans le seuil `max_km`. `department` restreint les communes analysées, pas les lieux. "
+                "`territory=only` : les lieux d'une structure à territoire ne comptent que pour les communes "
+                "de ce territoire.",
+                parameters(params.COVERAGE, geo),
+                _ok("CoverageResult"),
+                "400",
+                "429",
+                tag="couverture",
+            )
+        },
+        "/api/v1/opendata/data-inclusion/structures.json": {
+            "get": _operation(
+                "Open data structures",
+                "Les lieux d'accueil au format data·inclusion v1 (un lieu = une structure au sens du schéma), "
+                "tableau JSON, licence etalab-2.0. Identifiants stables `<source>--<id du lieu>`. Les informations "
+                "que le schéma national ne prévoit pas sont dans l'objet `extension_spro` de chaque enregistrement.",
+                [IF_NONE_MATCH],
+                _ok("DataInclusionRecords", cacheable=True),
+                "304",
+                "429",
+                tag="données ouvertes",
+            )
+        },
+        "/api/v1/opendata/data-inclusion/services.json": {
+            "get": _operation(
+                "Open data services",
+                "Les services au format data·inclusion v1 : un service par lieu et niveau de service "
+                "(`<source>--<id du lieu>--niveau-<n>` ; 1 = information, 2 = accompagnement), gratuits, avec "
+                "publics, modes d'accueil, zone d'éligibilité et horaires OpenStreetMap. Licence etalab-2.0.",
+                [IF_NONE_MATCH],
+                _ok("DataInclusionRecords", cacheable=True),
+                "304",
+                "429",
+                tag="données ouvertes",
+            )
+        },
         "/healthz": {
             "get": _operation(
                 "Health", "État du service et version de l'annuaire servi.", [], _ok("Health"), tag="service"
             )
         },
+        "/readyz": {"get": _readiness()},
     }
+
+
+def _readiness() -> dict:
+    op = _operation(
+        "Readiness",
+        "Prêt à recevoir du trafic : 200 quand la base répond et que le dernier rechargement a réussi, sinon 503 "
+        "(le serveur continue de répondre aux recherches avec la version en mémoire). Jamais mis en cache.",
+        [],
+        _ok("Readiness"),
+        tag="service",
+    )
+    op["responses"]["503"] = {
+        "description": "Pas prêt : base injoignable ou rechargement de la version publiée en échec.",
+        "content": {JSON: {"schema": ref("Readiness")}},
+    }
+    return op
 
 
 INFO = {
@@ -514,12 +512,9 @@ INFO = {
 }
 
 
-def build(departments, extra_paths: dict | None = None, extra_schemas: dict | None = None) -> dict:
-    """The whole document; ``extra_paths`` / ``extra_schemas`` come from optional modules (coverage)."""
-    deps = sorted(departments)
-    doc_paths = paths(deps)
-    for path, item in (extra_paths or {}).items():
-        doc_paths[path] = _with_rate_limit(path, item)
+def build(geo) -> dict:
+    """The whole document for the served geography (départements, bounds)."""
+    doc_paths = {path: _with_rate_limit(path, item) for path, item in paths(geo).items()}
     return {
         "openapi": "3.1.0",
         "info": {**INFO, "version": __version__},
@@ -527,11 +522,13 @@ def build(departments, extra_paths: dict | None = None, extra_schemas: dict | No
         "tags": [
             {"name": "lieux", "description": "Lieux d'accueil du SPRO."},
             {"name": "géocodage", "description": "Trouver une commune ou une adresse."},
+            {"name": "couverture", "description": "Couverture territoriale (personnel de terrain)."},
+            {"name": "données ouvertes", "description": "L'annuaire au format data·inclusion, licence etalab-2.0."},
             {"name": "référentiels", "description": "Vocabulaires et documentation."},
             {"name": "service", "description": "Supervision."},
         ],
         "paths": doc_paths,
-        "components": {"schemas": {**schemas(deps), **(extra_schemas or {})}, "responses": RESPONSES},
+        "components": {"schemas": schemas(geo), "responses": RESPONSES},
     }
 
 
@@ -566,3 +563,58 @@ def sample_path(template: str) -> str:
         elif not depth:
             out.append(ch)
     return "".join(out)
+
+
+def _coverage_schemas() -> dict:
+    summary = {
+        "type": "object",
+        "required": ["communes", "population", "population_covered", "share_covered"],
+        "properties": {
+            "communes": {"type": "integer"},
+            "population": {"type": "integer"},
+            "population_covered": {"type": "integer"},
+            "share_covered": {"type": "number", "minimum": 0, "maximum": 1},
+            "median_km": {
+                "type": ["number", "null"],
+                "description": "Médiane des distances pondérée par la population",
+            },
+            "p90_km": {
+                "type": ["number", "null"],
+                "description": "90e centile des distances pondéré par la population",
+            },
+        },
+    }
+    commune = {
+        "type": "object",
+        "required": ["insee", "name", "department", "population", "point", "nearest_site_id", "distance_km", "covered"],
+        "properties": {
+            "insee": {"type": "string", "example": "15014"},
+            "name": {"type": "string"},
+            "department": {"type": "string"},
+            "epci": {"type": ["string", "null"], "description": "Code SIREN de l'EPCI"},
+            "epci_name": {"type": ["string", "null"], "description": "Nom de l'EPCI"},
+            "population": {"type": "integer"},
+            "point": {
+                "type": "array",
+                "items": {"type": "number"},
+                "minItems": 2,
+                "maxItems": 2,
+                "description": "Point de référence de la commune, [lon, lat] (WGS84)",
+            },
+            "nearest_site_id": {"type": ["string", "null"]},
+            "distance_km": {"type": ["number", "null"], "description": "Distance géodésique WGS84"},
+            "covered": {"type": "boolean", "description": "distance_km <= max_km"},
+        },
+    }
+    result = {
+        "type": "object",
+        "required": ["filters", "max_km", "summary", "communes"],
+        "properties": {
+            "filters": {"type": "object"},
+            "max_km": {"type": "number"},
+            "dataset": ref("Dataset"),
+            "summary": ref("CoverageSummary"),
+            "communes": {"type": "array", "items": ref("CoverageCommune")},
+        },
+    }
+    return {"CoverageSummary": summary, "CoverageCommune": commune, "CoverageResult": result}

@@ -6,18 +6,39 @@ import datetime as dt
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
+from finder.directory import freshness
 from finder.domain import hours, vocab
-from finder.present import cards as present
-from finder.present import explain, maps
-from finder.service import search
+from finder.present import cards, explain, maps
+from finder.service import forms, params, search
 from finder.web import state
 
 bp = Blueprint("pages", __name__)
+WHERE_KEYS = ("q", "lat", "lon", "commune")
 
 
 @bp.app_context_processor
 def inject_dataset():
-    return {"dataset": state().engine.info}
+    return {"dataset": state().catalog.info}
+
+
+def paris_now() -> dt.datetime:
+    """Paris time now, or the configured FIXED_NOW (tests and demonstrations of a given day)."""
+    fixed = current_app.config.get("FIXED_NOW")
+    return dt.datetime.fromisoformat(fixed) if fixed else hours.now_paris()
+
+
+@bp.app_template_filter("date_fr")
+def date_fr(value) -> str:
+    """An ISO date (or a date) in words: '22 mars 2026'."""
+    if not value:
+        return ""
+    return hours.format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+
+
+@bp.app_template_filter("sentence")
+def sentence(text: str) -> str:
+    """First letter upper-cased, the rest kept (Jinja's capitalize would lower « Noël »)."""
+    return text[:1].upper() + text[1:] if text else ""
 
 
 def _tiles():
@@ -25,46 +46,79 @@ def _tiles():
     return cfg["TILES_URL"], cfg["TILES_ATTRIBUTION"]
 
 
-PROFILE_KEYS = ("age", "status", "qualification", "level", "mode", "accessible")
-
-
-def search_context(args, limit: int = 10, now: dt.datetime | None = None, endpoint: str = "pages.index") -> dict:
-    """Everything the search templates need (shared with the partner widget)."""
+def search_context(
+    args, limit: int = 10, now: dt.datetime | None = None, endpoint: str = "pages.index", keep: dict | None = None
+) -> dict:
+    """Everything the search templates need (shared with the partner widget, whose presets ``keep`` are
+    carried into every link)."""
+    keep = keep or {}
     st = state()
-    engine = st.engine
-    now = now or hours.now_paris()
-    outcome = search.run(engine, st.geocoder, args, limit)
-    cards = present.result_cards(engine, outcome.results, outcome.criteria, now)
-    remote = present.result_cards(engine, outcome.remote, outcome.criteria, now)
-    rendered = None
-    if outcome.kind == "results":
-        origin = {
-            "lat": outcome.origin.lat,
-            "lon": outcome.origin.lon,
-            "name": "Point de départ : " + outcome.origin_label,
-        }
-        points = present.map_points(cards, lambda sid: url_for("pages.site", site_id=sid))
-        rendered = maps.results_map(origin, points, *_tiles())
+    catalog = st.catalog
+    engine = catalog.engine
+    now = now or paris_now()
+    outcome = search.run(catalog, st.geocoder, args, limit)
+    counter = current_app.extensions.get("spro_demand")
+    if counter is not None:
+        counter.record(outcome)
+    directions = current_app.config["DIRECTIONS_URL"]
+    start = (outcome.origin, directions, outcome.origin_label)
+    result_cards = flag_unconfirmed(cards.result_cards(engine, outcome.results, outcome.criteria, now, *start), now)
+    remote = flag_unconfirmed(cards.result_cards(engine, outcome.remote, outcome.criteria, now, *start), now)
+    profile = profile_args(args)
+    link = {**keep, **where_args(args), **profile}  # repeats the search in a link
+    place = outcome.origin_label if outcome.kind == "results" else f"« {outcome.q} »"
     return {
         "outcome": outcome,
-        "cards": cards,
+        "summary": explain.summary(place, outcome.criteria),
+        "addresses": st.geocoder.ban is not None,
+        "cep": _cep(outcome, lambda **more: url_for(endpoint, **{**link, **more})),
+        "directions_provider": current_app.config["DIRECTIONS_PROVIDER"],
+        "site_args": {"lat": f"{outcome.origin.lat:.5f}", "lon": f"{outcome.origin.lon:.5f}"} if outcome.origin else {},
+        "cards": result_cards,
         "remote": remote,
-        "map": rendered,
-        "form": _form_values(args),
-        "options": present.profile_options(),
+        "map": _results_map(outcome, result_cards),
+        "form": {k: (args.getlist(k) or [""])[0] for k in WHERE_KEYS},
+        "profile_form": forms.bind("search", params.SEARCH, args, outcome.errors, catalog.geo),
         "reach_km": int(search.REACH_KM),
-        "choice_url": lambda place: url_for(endpoint, commune=place.insee, **_profile_args(args)),
+        "choice_url": lambda place: url_for(endpoint, **{**keep, **profile, "commune": place.insee}),
         "department_name": engine.geo.department_name,
     }
 
 
-def _profile_args(args) -> dict:
-    return {k: v for k in PROFILE_KEYS if (v := (args.getlist(k) or [""])[0])}
+def _results_map(outcome, result_cards):
+    """The Folium map of a results outcome: the origin and the ranked sites (None otherwise)."""
+    if outcome.kind != "results":
+        return None
+    origin = {"lat": outcome.origin.lat, "lon": outcome.origin.lon, "name": "Point de départ : " + outcome.origin_label}
+    points = cards.map_points(result_cards, lambda sid: url_for("pages.site", site_id=sid))
+    return maps.results_map(origin, points, *_tiles())
 
 
-def _form_values(args) -> dict:
-    keys = ("q", "age", "status", "qualification", "level", "mode", "accessible", "lat", "lon", "commune")
-    return {k: (args.getlist(k) or [""])[0] for k in keys}
+def _cep(outcome, search_url) -> dict | None:
+    """Who gives the CEP to the person (level 2), with a link keeping only those networks."""
+    cep = explain.cep(outcome.criteria) if outcome.kind == "results" else None
+    if cep and cep["networks"] and not outcome.criteria.networks:
+        cep["url"] = search_url(network=",".join(cep["networks"]))
+    return cep
+
+
+def where_args(args) -> dict:
+    """The place fields of the search as typed, to repeat the search in a link."""
+    return {k: v for k in WHERE_KEYS if (v := (args.getlist(k) or [""])[0])}
+
+
+def flag_unconfirmed(items: list[dict], now: dt.datetime) -> list[dict]:
+    """Mark the cards of sites not confirmed for FRESHNESS_FLAG_DAYS (« informations à confirmer »)."""
+    days = current_app.config["FRESHNESS_FLAG_DAYS"]
+    for card in items:
+        card["to_confirm"] = freshness.unconfirmed(card.get("date_maj"), now.date(), days)
+    return items
+
+
+def profile_args(args) -> dict:
+    """The profile fields of the search form as typed, to carry them into a link."""
+    keys = [p.name for p in params.PROFILE if p.form_field("search")]
+    return {k: v for k in keys if (v := (args.getlist(k) or [""])[0])}
 
 
 @bp.get("/")
@@ -78,11 +132,15 @@ def index():
 def site(site_id: str):
     engine = state().engine
     s = engine.site(site_id)  # NotFound -> French 404 page
-    now = hours.now_paris()
-    card = present.site_card(engine, s, now)
+    today = paris_now()
+    card = flag_unconfirmed([cards.site_card(engine, s, today)], today)[0]
     structure = engine.structures[s.structure_id]
-    point = present.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
+    point = cards.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
     rendered = maps.results_map(None, point, *_tiles(), zoom=15)
+    errors: dict[str, str] = {}
+    start = params.SITE.parse(request.args, state().geo, errors)
+    start = None if errors or start.get("lat") is None else (start["lat"], start["lon"])
+    start_commune = state().geo.commune_at(*start) if start else None
     return render_template(
         "site.html",
         site=s,
@@ -91,9 +149,15 @@ def site(site_id: str):
         network=vocab.NETWORKS_BY_CODE.get(structure.network),
         cercle=vocab.CERCLES.get(structure.cercle, ""),
         publics=explain.publics_text(s),
-        week=hours.week(s.opening_hours, now.date()),
-        today=now.date(),
+        week=hours.week_days(s.opening_hours, today.date(), s.closures),
+        usual=cards.usual_hours(s.opening_hours, today.date()),
+        closures=[c for c in freshness.current_or_upcoming(s, today.date()) if c != card["closure"]],
+        today=today.date(),
         territory_size=len(structure.territory) if structure.territory is not None else None,
         map=rendered,
         modes=[vocab.label(vocab.MODES, m) for m in s.modes],
+        directions=cards.directions_url(current_app.config["DIRECTIONS_URL"], (s.lat, s.lon), start),
+        directions_provider=current_app.config["DIRECTIONS_PROVIDER"],
+        directions_from=(start_commune.name if start_commune else "votre point de départ") if start else None,
+        start_error=next(iter(errors.values()), None),
     )

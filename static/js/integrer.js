@@ -41,6 +41,14 @@
         var mine = document.getElementById(id);
         if (fresh && mine) { mine.value = fresh.value; }
       });
+      // The commune retained (and its homonyms), said as the partner types: parsed nodes, not HTML text.
+      var freshCommune = doc.getElementById("commune-retenue");
+      var myCommune = document.getElementById("commune-retenue");
+      if (freshCommune && myCommune) {
+        myCommune.replaceChildren.apply(myCommune, Array.prototype.map.call(freshCommune.childNodes, function (n) {
+          return document.importNode(n, true);
+        }));
+      }
       var freshFrame = doc.querySelector("iframe.preview");
       if (answer.ok && freshFrame && freshFrame.getAttribute("src") !== frame.getAttribute("src")) {
         frame.setAttribute("src", freshFrame.getAttribute("src"));

@@ -1,5 +1,17 @@
-// Progressive enhancement of the search form: "Autour de moi" and place suggestions.
-// The form works without this script.
+// Progressive enhancement of the search form: "Autour de moi" and place suggestions; after a search,
+// focus on the answer's heading (results or choices). The form works without this script.
+(function () {
+  "use strict";
+  // Arriving from one of our own pages (a search, a choice): the keyboard starts at the answer. A shared
+  // link or a page opened by a partner site keeps the focus where the browser puts it.
+  var answer = document.getElementById("results-title") || document.getElementById("choices-title");
+  if (answer && document.referrer) {
+    try {
+      if (new URL(document.referrer).origin === window.location.origin) { answer.focus(); }
+    } catch (e) { /* no focus move */ }
+  }
+})();
+
 (function () {
   "use strict";
   var form = document.querySelector(".search-form");

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.browser
 
 
 COUNT_COMMUNES = """() => {
-    const layers = Object.keys(window).filter(k => k.startsWith('geo_json_')).map(k => window[k])
-        .filter(v => v instanceof L.GeoJSON);
+    const layers = [];
+    window.sproMapInstances[0].eachLayer(l => { if (l instanceof L.GeoJSON) { layers.push(l); } });
     const counts = layers.map(l => l.getLayers().length);
     const fills = new Set();
     layers[0].eachLayer(l => fills.add(l.options.fillColor));

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from finder.storage import usage
+from finder.storage import widget_loads
+from finder.storage.store import Store
 from tests.browser.conftest import axe_violations, new_context, serve
 from tests.live import serve as serve_wsgi
 
@@ -70,6 +71,9 @@ def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser, blocke
         frame.locator(".card").first.wait_for()
         assert frame.locator(".card").count() == 3
 
+        # The preset commune's results come first, the form folded into a one-line summary
+        assert not frame.locator("#q").is_visible()
+        frame.locator(".search-edit > summary").click()
         # A search inside the widget
         frame.locator("#q").fill("Aurillac")
         frame.locator("form.search-form button[type=submit]").click()
@@ -87,7 +91,7 @@ def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser, blocke
         assert page.locator("#after").is_visible()
 
         # Counted once, for the partner's origin; the search inside is not a new load
-        counted = {r["origin"]: r["count"] for r in usage.counts(app.config["DATABASE"])}
+        counted = {r["origin"]: r["count"] for r in widget_loads.counts(Store(app.config["DATABASE"]))}
         assert counted == {partner_url: 1}
         assert problems == [] and blocked == []
         context.close()
@@ -121,8 +125,8 @@ def test_configurator_preview_follows_the_settings(live_server, page):
     page.goto(live_server.url + "/integrer")
     frame = page.locator("iframe.preview")
     before = frame.get_attribute("src")
-    page.check("#net-mission-locale")
-    page.check("#dep-15")
+    page.check("#network-mission-locale")
+    page.check("#department-15")
     page.wait_for_function(
         "() => document.querySelector('iframe.preview').getAttribute('src').includes('department=15')"
     )

@@ -94,7 +94,10 @@ def test_usable_at_320_pixels(browser, blocked, live_server):
     page.goto(live_server.url + "/?q=Grenoble")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
+    assert not page.locator("#q").is_visible()  # folded: the results come first
+    page.click(".search-edit > summary")
     assert page.locator("#q").is_visible() and page.locator("button[type=submit]").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     context.close()
 
 

@@ -7,7 +7,6 @@ import json
 import pytest
 
 from finder.cli import main as cli
-from finder.cli.staff import Progress
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +30,9 @@ def test_coverage_csv_to_a_file(db, tmp_path, capsys):
     text = path.read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert len(rows) == 251 and rows[0][0] == "Code INSEE"
-    assert str(path) in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert "Export des communes [" in err and "250/250 (100%)" in err  # progress: start and end lines off a terminal
 
 
 def test_coverage_geojson_on_stdout(db, capsys):
@@ -66,15 +67,3 @@ def test_critical_prints_a_ranking(db, capsys):
 def test_bad_input_exits_2_naming_the_field(db, capsys, args, field):
     assert cli.main(["--database", db, *args]) == 2
     assert f"Erreur ({field})" in capsys.readouterr().err
-
-
-def test_progress_bar():
-    out = io.StringIO()
-    bar = Progress("Export", stream=out, enabled=True, every=0)
-    bar(100, 400)
-    bar(400, 400)
-    text = out.getvalue()
-    assert "25 %" in text and "100 % (400/400)\n" in text and "#" * 30 in text
-    quiet = io.StringIO()
-    Progress("Export", stream=quiet)(1, 2)  # not a terminal: no bar
-    assert quiet.getvalue() == ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from finder.directory import batch_geocode, importer
-from finder.directory.batch_geocode import RateLimiter
+from finder.directory.batch_geocode import Throttle
 from finder.storage.store import Store
 from tests.fake_ban import FakeBan, feature
 from tests.import_helpers import demo_rows, geo, settings, to_csv
@@ -23,7 +23,9 @@ def rows_without_coordinates(n: int = 3) -> list[dict]:
 
 @pytest.fixture()
 def store(tmp_path):
-    return Store(tmp_path / "spro.sqlite3")
+    s = Store(tmp_path / "spro.sqlite3")
+    s.migrate()
+    return s
 
 
 def check(store, rows, **kw):
@@ -124,11 +126,11 @@ class FakeClock:
         self.now += seconds
 
 
-def test_rate_limiter_spaces_calls():
+def test_throttle_spaces_calls():
     clock = FakeClock()
-    limiter = RateLimiter(4, clock=clock, sleep=clock.sleep)
+    throttle = Throttle(4, clock=clock, sleep=clock.sleep)
     for _ in range(5):
-        limiter.wait()
+        throttle.wait()
     assert clock.slept == [0.25, 0.25, 0.25, 0.25]
     assert clock.now == 1.0
 

@@ -9,6 +9,7 @@ import pytest
 import shapely
 from opening_hours import OpeningHours
 
+from finder.directory import checks
 from finder.domain import vocab
 from finder.domain.geography import LYON
 from tests.conftest import DEMO
@@ -93,3 +94,11 @@ def test_generator_is_deterministic(tmp_path):
         env={"PYTHONHASHSEED": "123", "PATH": ""},
     )
     assert out.read_bytes() == DEMO.read_bytes()
+
+
+def test_demo_hours_say_what_they_mean_and_state_holidays(demo):
+    """No rule of a demo expression replaces another's hours, and every place states public holidays."""
+    expressions = Counter(s["opening_hours"] for s in demo["sites"])
+    assert {e: checks.hours_warnings(e) for e in expressions if checks.hours_warnings(e)} == {}
+    assert all("PH off" in e for e in expressions)
+    assert "Mo-Fr 08:30-12:30; Mo-We 13:30-16:30" not in expressions

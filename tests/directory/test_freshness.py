@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 
-from finder.cli.progress import Bar
 from finder.directory import freshness
 from finder.domain import hours
 from finder.domain.model import Closure
@@ -52,22 +50,3 @@ def test_stale_sites_oldest_first_never_checked_first():
         dataclasses.replace(d.sites[3], id="d", date_maj="2024-05-01"),
     ]
     assert [s.id for s in freshness.stale_sites(d, DAY)] == ["c", "d", "a"]
-
-
-class Tty(io.StringIO):
-    def isatty(self):
-        return True
-
-
-def test_progress_bar():
-    out = Tty()
-    bar = Bar(out, width=10, min_interval=0)
-    bar("Géocodage", 0, 4)
-    bar("Géocodage", 2, 4)
-    bar("Géocodage", 4, 4)
-    assert out.getvalue().endswith("\rGéocodage [##########] 4/4 (100%)\n")
-    assert "[#####.....] 2/4 (50%)" in out.getvalue()
-    plain = io.StringIO()
-    for done in range(5):
-        Bar(plain, width=4, min_interval=0)("Validation", done, 4)
-    assert plain.getvalue().splitlines() == ["Validation [....] 0/4 (0%)", "Validation [####] 4/4 (100%)"]

@@ -91,3 +91,12 @@ def test_generator_is_deterministic(tmp_path):
     script = GEODATA_DIR.parent / "scripts" / "generate_activity.py"
     subprocess.run([sys.executable, str(script), "--out", str(out)], check=True, capture_output=True)
     assert out.read_bytes() == ACTIVITY.read_bytes()
+
+
+def test_people_by_department_and_table_kinds(b2023):
+    t = b2023.people_by_department
+    assert t.total() == b2023.people and len(t.rows) == 12 and t.kind == "shares"
+    assert abs(sum(t.shares()) - 1) < 1e-9
+    assert (b2023.by_cercle.kind, b2023.by_network.kind) == ("summary", "summary")
+    assert b2023.structures_by_network.kind == "cross"
+    assert {x.kind for x in b2023.breakdowns} == {"shares"}

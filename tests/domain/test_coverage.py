@@ -1,7 +1,5 @@
 """Coverage engine: exact nearest per commune, summaries, and its properties (Hypothesis)."""
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 from geopy.distance import geodesic
@@ -139,7 +137,7 @@ def _index(sites, structures, deps):
 @given(data=directories(), c=criteria, max_km=st.floats(1, 150), k=st.integers(1, 3))
 def test_bulk_nearest_equals_the_index_on_random_directories(small, data, c, max_km, k):
     sites, structures, deps = data
-    c = replace(c, departments=None)
+    c = c.replace(departments=None)
     idx = _index(sites, structures, deps)
     pos, km = Analyser(idx, small).nearest(c, k)
     for i, com in enumerate(small.items):
@@ -153,7 +151,7 @@ def test_bulk_nearest_equals_the_index_on_random_directories(small, data, c, max
 @given(data=directories(), c=criteria, max_km=st.floats(0.5, 300))
 def test_covered_population_never_exceeds_the_total(small, data, c, max_km):
     sites, structures, deps = data
-    cov = Analyser(_index(sites, structures, deps), small).coverage(replace(c, departments=None), max_km)
+    cov = Analyser(_index(sites, structures, deps), small).coverage(c.replace(departments=None), max_km)
     s = cov.summary()
     assert 0 <= s.population_covered <= s.population
     assert 0.0 <= s.share_covered <= 1.0
@@ -171,7 +169,7 @@ def test_covered_population_never_exceeds_the_total(small, data, c, max_km):
 )
 def test_adding_a_site_never_lowers_coverage(small, data, c, max_km, lat, lon, levels):
     sites, structures, deps = data
-    c = replace(c, departments=None)
+    c = c.replace(departments=None)
     before = Analyser(_index(sites, structures, deps), small).coverage(c, max_km)
     sid = sorted(structures)[0]
     extra = Site("zz-new", sid, "n", "a", "15000", "15014", lat, lon, accessible=True, levels=tuple(sorted(levels)))

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from finder.domain.geocode import Geocoder, looks_like_address
+from finder.domain.geocode import Geocoder, is_fallback, looks_like_address
 from tests.fake_ban import FakeBan
 
 
@@ -196,3 +196,11 @@ def test_text_without_words_or_postcode_finds_nothing(client, q):
     assert r.status_code in (200, 400)
     if r.status_code == 200:
         assert r.get_json()["results"] == []
+
+
+def test_an_address_answered_by_its_commune_is_a_fallback(geocoder):
+    gc = geocoder
+    place = gc.search("15 rue Lesdiguières Grenoble")[0]
+    assert place.name == "Grenoble" and is_fallback("15 rue Lesdiguières Grenoble", place)
+    assert not is_fallback("Grenoble", gc.search("Grenoble")[0])
+    assert not is_fallback("38000", gc.search("38000")[0])

@@ -1,6 +1,8 @@
 import pytest
 import shapely
 
+from finder import config
+from finder.domain import geography
 from finder.domain.geography import LYON
 
 
@@ -64,3 +66,53 @@ def test_competence_keys_include_lyon_parent(geo):
     assert geo.competence_keys("69383") == ("69383", LYON)
     assert geo.competence_keys("15014") == ("15014",)
     assert geo.competence_keys(None) == ()
+
+
+def test_region_metadata_and_accepted_origins(geo):
+    assert (geo.region_code, geo.region_name) == ("84", "Auvergne-Rhône-Alpes")
+    assert "INSEE" in geo.attribution and "Licence Ouverte" in geo.attribution
+    (territory,) = geo.territories
+    assert territory.code == "metropole" and territory.departments == tuple(sorted(geo.departments))
+    min_lon, min_lat, max_lon, max_lat = geo.bbox
+    assert 44.0 < min_lat < 44.2 and 46.7 < max_lat < 46.9 and 2.0 < min_lon < 2.1 and 7.1 < max_lon < 7.2
+    assert geo.lat_range == (round(min_lat - 0.5, 4), round(max_lat + 0.5, 4))
+    assert geo.accepts(45.76, 4.83) and geo.accepts(min_lat - 0.49, 4.0)
+    assert not geo.accepts(48.86, 2.35)  # Paris: outside the region and its margin
+    assert not geo.accepts(min_lat - 0.51, 4.0)
+
+
+def test_region_files_are_found_by_code(tmp_path):
+    assert geography.region_dir("84") == geography.GEODATA_DIR
+    with pytest.raises(ValueError, match="inconnu"):
+        geography.region_dir("99")
+    with pytest.raises(geography.GeographyNotBuilt, match="build_geodata.py --region 93"):
+        geography.region_dir("93", tmp_path)
+
+
+def test_binary_copy_loads_the_same_geography(tmp_path):
+    plain = geography.load_folder(geography.GEODATA_DIR, cache_dir=None)
+    first = geography.load_folder(geography.GEODATA_DIR, cache_dir=tmp_path)  # writes the copy
+    assert len(list(tmp_path.glob("communes-*.npz"))) == 1
+    again = geography.load_folder(geography.GEODATA_DIR, cache_dir=tmp_path)  # reads it
+    for g in (first, again):
+        assert g.communes == plain.communes
+        assert list(g.polygons) == list(plain.polygons)
+        assert all(g.polygons[k].equals_exact(plain.polygons[k], 0) for k in plain.polygons)
+    next(tmp_path.glob("communes-*.npz")).write_bytes(b"broken")
+    assert geography.load_folder(geography.GEODATA_DIR, cache_dir=tmp_path).communes == plain.communes
+
+
+def test_region_codes_of_the_config_are_the_geography_s():
+    assert (*config.REGION_CODES, "all") == geography.REGION_CODES
+    assert set(geography.REGIONS) == set(config.REGION_CODES)
+
+
+@pytest.mark.parametrize("value, code", [("84", "84"), (84, "84"), (1, "01"), ("ALL", "all"), (" 94 ", "94")])
+def test_region_setting_is_normalised(value, code):
+    assert config.region(value) == code
+
+
+@pytest.mark.parametrize("value", ["99", "", "France", 84.0, True, "2A"])
+def test_region_setting_refuses_unknown_codes(value):
+    with pytest.raises(config.ConfigError, match="REGION"):
+        config.region(value)

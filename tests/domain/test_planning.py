@@ -1,7 +1,5 @@
 """Planning: site criticality and the greedy "Où labelliser ?" against exhaustive searches."""
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 from geopy.distance import geodesic
@@ -40,7 +38,7 @@ def exhaustive_best(communes: Communes, covered: np.ndarray, max_km: float) -> t
 def test_first_greedy_step_is_the_best_single_commune(small, data, c, max_km):
     sites, structures, deps = data
     a = Analyser(SiteIndex(sites, structures, deps), small)
-    c = replace(c, departments=None)
+    c = c.replace(departments=None)
     cov = a.coverage(c, max_km)
     gain, best = exhaustive_best(small, cov.covered, max_km)
     steps = planning.suggest(a, c, max_km, 3)
@@ -56,11 +54,11 @@ def test_first_greedy_step_is_the_best_single_commune(small, data, c, max_km):
 @given(data=directories(), c=criteria, max_km=st.floats(2, 60))
 def test_criticality_equals_closing_each_site(small, data, c, max_km):
     sites, structures, deps = data
-    c = replace(c, departments=None)
+    c = c.replace(departments=None)
     a = Analyser(SiteIndex(sites, structures, deps), small)
     base = a.coverage(c, max_km).summary().population_covered
     ranked = planning.criticality(a, c, max_km)
-    assert len(ranked) == len(a.index.positions(replace(c, territory_only=False)))
+    assert len(ranked) == len(a.index.positions(c.replace(territory_only=False)))
     for cr in ranked:
         keep = [i for i in range(len(sites)) if i != cr.site_pos]
         b = Analyser(SiteIndex([sites[i] for i in keep], structures, [deps[i] for i in keep]), small)

@@ -1,4 +1,4 @@
-"""The SQLite store: initialisation, versions, atomic publish."""
+"""The store on both backends: initialisation, versions, atomic publish, reload by a worker."""
 
 import pytest
 
@@ -7,8 +7,8 @@ from finder.storage.store import Store
 from tests.conftest import DEMO
 
 
-def test_initialise_is_idempotent(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
+def test_initialise_is_idempotent(database_url):
+    store = Store(database_url)
     assert store.initialise(DEMO) is True
     assert store.initialise(DEMO) is False
     assert [v["id"] for v in store.versions()] == [1]
@@ -17,9 +17,8 @@ def test_initialise_is_idempotent(tmp_path):
     assert len(d.structures) == 566
 
 
-def test_new_version_is_served_only_once_published(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    store.initialise(DEMO)
+def test_new_version_is_served_only_once_published(demo_store):
+    store = demo_store
     d = store.load()
     v2 = store.add_version(list(d.structures.values()), d.sites[:10], demo=False, source="t", author="me")
     assert store.published_version() == 1
@@ -30,21 +29,20 @@ def test_new_version_is_served_only_once_published(tmp_path):
     assert len(store.load().sites) == len(d.sites)
 
 
-def test_publishing_an_unknown_version_changes_nothing(tmp_path):
-    store = Store(tmp_path / "s.sqlite3")
-    store.initialise(DEMO)
+def test_publishing_an_unknown_version_changes_nothing(demo_store):
+    store = demo_store
     with pytest.raises(StoreError):
         store.publish(42, "me")
     assert store.published_version() == 1
 
 
-def test_worker_picks_up_a_published_version(tmp_path):
+def test_worker_picks_up_a_published_version(tmp_path, demo_url):
     from tests.conftest import make_app
 
-    app = make_app(tmp_path, RELOAD_CHECK_SECONDS=0)
+    app = make_app(tmp_path, DATABASE_URL=demo_url, RELOAD_CHECK_SECONDS=0, SECRET_KEY="k" * 32)
     client = app.test_client()
     assert client.get("/healthz").get_json()["dataset"]["version"] == 1
-    store = Store(app.config["DATABASE"])
+    store = Store(app.config["DATABASE_URL"])
     d = store.load()
     v2 = store.add_version(list(d.structures.values()), d.sites[:5], demo=False, source="t", author="me")
     store.publish(v2, "me")

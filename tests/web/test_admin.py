@@ -8,9 +8,9 @@ import re
 import pytest
 
 from finder.directory import export
-from finder.storage import usage
+from finder.service.accounts import Accounts
+from finder.storage import widget_loads
 from finder.storage.store import Store
-from finder.storage.users import Users
 from tests.conftest import make_app
 from tests.import_helpers import demo_rows, geo, to_csv
 
@@ -20,7 +20,7 @@ PASSWORD = "un mot de passe solide"
 @pytest.fixture()
 def app(tmp_path):
     app = make_app(tmp_path, SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0)
-    Users(Store(app.config["DATABASE"])).add("alice", PASSWORD)
+    Accounts(Store(app.config["DATABASE"])).add("alice", PASSWORD)
     return app
 
 
@@ -59,10 +59,14 @@ def test_staff_pages_need_login(app, client):
     posts = [r for r in admin_rules(app, "POST") if r.endpoint != "admin.login"]
     assert len(gets) >= 10 and len(posts) >= 5
     for rule in gets:
-        r = client.get(_fill(rule.rule, {"version": 1, "report_id": 1, "fmt": "csv", "name": "schema.json"}))
+        values = {"version": 1, "report_id": 1, "fmt": "csv", "name": "schema.json", "campaign_id": 1}
+        r = client.get(_fill(rule.rule, values))
         assert r.status_code == 302 and r.location.startswith("/admin/login?next="), rule.rule
     for rule in posts:
-        r = client.post(_fill(rule.rule, {"version": 1}), data={"csrf_token": "x"})
+        r = client.post(
+            _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x"}),
+            data={"csrf_token": "x"},
+        )
         assert r.status_code == 401, rule.rule
         assert "Connexion requise" in r.text
 
@@ -87,7 +91,7 @@ def test_login_sets_a_secure_session_cookie_and_renews_the_csrf_token(client):
 
 def test_csrf_is_enforced_on_every_form(app, staff):
     for rule in admin_rules(app, "POST"):
-        url = _fill(rule.rule, {"version": 1})
+        url = _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x"})
         for data in ({}, {"csrf_token": "faux"}):
             r = staff.post(url, data=data)
             assert r.status_code == 400 and "Jeton de sécurité" in r.text, (url, data)
@@ -117,7 +121,8 @@ def test_lockout_after_repeated_failures(client):
 def test_lockout_expires_and_success_resets(tmp_path):
     now = [1000.0]
     store = Store(tmp_path / "s.sqlite3")
-    users = Users(store, max_failures=3, lock_seconds=60, clock=lambda: now[0])
+    store.migrate()
+    users = Accounts(store, max_failures=3, lock_seconds=60, clock=lambda: now[0])
     users.add("bob", PASSWORD)
     for _ in range(3):
         assert not users.authenticate("bob", "mauvais", "10.0.0.1").ok
@@ -205,6 +210,16 @@ def test_upload_errors(app, staff):
     assert r.status_code == 413 and "trop volumineux" in r.text
 
 
+def test_a_file_too_large_to_receive_is_kept_in_the_import_log(app, staff):
+    from finder.storage import import_log
+
+    app.config["IMPORT_MAX_MB"] = 0.001
+    assert upload(staff, b"x" * 5000).status_code == 413
+    (last,) = import_log.recent(Store(app.config["DATABASE"]), limit=1)
+    assert last["errors"] == 1 and last["author"] == "alice" and last["version"] is None
+    assert "trop volumineux" in staff.get(f"/admin/imports/{last['id']}").text
+
+
 def test_exports_and_schema_downloads(staff):
     csv = staff.get("/admin/export.csv")
     assert csv.mimetype == "text/csv" and csv.headers["X-Content-Type-Options"] == "nosniff"
@@ -237,7 +252,7 @@ def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
     assert unknown.status_code == 404
     later = {**form, "start": "2099-01-01", "end": "2099-01-02", "reason": "Inventaire"}
     assert staff.post("/admin/fermetures", data=later).status_code == 303
-    assert "Fermeture prévue du 2099-01-01 au 2099-01-02 : Inventaire" in staff.get("/lieux/lieu-0001").text
+    assert "Fermeture prévue du 1er janvier 2099 au 2 janvier 2099 : Inventaire" in staff.get("/lieux/lieu-0001").text
     removal = {"csrf_token": staff.csrf, "site": "lieu-0001", "start": "2020-01-01", "end": "2099-12-31"}
     assert staff.post("/admin/fermetures/supprimer", data=removal).status_code == 303
     assert "Fermé temporairement" not in staff.get("/lieux/lieu-0001").text
@@ -248,12 +263,26 @@ def test_closure_recorded_shown_to_citizens_and_removed(app, staff):
 def test_dashboard_shows_widget_loads(app, staff):
     import datetime
 
-    db = app.config["DATABASE"]
+    db = Store(app.config["DATABASE"])
     for _ in range(7):
-        assert usage.record(db, "https://mairie.example", datetime.date(2026, 11, 20))
+        assert widget_loads.record(db, "https://mairie.example", datetime.date(2026, 11, 20))
     for _ in range(3):
-        assert usage.record(db, "https://mairie.example", datetime.date(2020, 1, 1))
+        assert widget_loads.record(db, "https://mairie.example", datetime.date(2020, 1, 1))
     page = staff.get("/admin/").text
     assert "Chargements du widget partenaire" in page and "https://mairie.example" in page
-    rows = usage.summary(db, today=datetime.date(2026, 11, 28))
+    rows = widget_loads.summary(db, today=datetime.date(2026, 11, 28))
     assert rows == [{"origin": "https://mairie.example", "recent": 7, "total": 10, "last_day": "2026-11-20"}]
+
+
+def test_dashboard_lists_the_first_origins_and_sums_up_the_rest(app, staff):
+    import datetime
+
+    db = Store(app.config["DATABASE"])
+    today = datetime.date.today()
+    for i in range(30):
+        for _ in range(30 - i):  # site00 most loaded, site29 least
+            widget_loads.record(db, f"https://site{i:02d}.example", today)
+    page = staff.get("/admin/").text
+    assert "https://site19.example" in page and "https://site20.example" not in page
+    assert "10 autre(s) origine(s)</td><td>55</td><td>55</td>" in page  # 10 + 9 + … + 1 loads
+    assert "Ces nombres sont indicatifs" in page

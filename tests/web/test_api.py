@@ -131,6 +131,24 @@ def test_max_km_and_network_repeat(client):
     assert {f["properties"]["structure"]["network"] for f in fc["features"]} == {"cio", "apec"}
 
 
+def test_order_competent_puts_the_commune_s_own_office_first(client):
+    """La Clusaz (74080): other sectors' Missions locales are nearer; order=competent puts its own first."""
+    q = "commune=74080&age=19&status=demandeurs-emploi&level=2"
+    default = client.get(f"/api/v1/sites/nearest?{q}").get_json()
+    d = [f["properties"]["distance_km"] for f in default["features"]]
+    assert d == sorted(d) and "order" not in default["filters"]  # the API keeps distance order by default
+    ml = [f for f in default["features"] if f["properties"]["structure"]["network"] == "mission-locale"]
+    assert ml[0]["properties"]["in_territory"] is False
+    fc = client.get(f"/api/v1/sites/nearest?{q}&order=competent").get_json()
+    assert fc["filters"]["order"] == "competent"
+    first = fc["features"][0]["properties"]
+    assert first["structure"]["network"] == "mission-locale" and first["in_territory"] is True
+    assert first["distance_km"] > ml[0]["properties"]["distance_km"]
+    assert len(fc["features"]) == 10
+    explicit = client.get(f"/api/v1/sites/nearest?{q}&order=distance").get_json()
+    assert explicit["features"] == default["features"]
+
+
 def test_no_result_is_an_empty_collection(client):
     fc = client.get("/api/v1/sites/nearest?commune=15014&network=apec&max_km=5").get_json()
     assert fc["features"] == []
@@ -167,6 +185,7 @@ BAD = [
     ("commune=69123&max_km=-5", "max_km", "invalid_parameter"),
     ("commune=69123&max_km=nan", "max_km", "invalid_parameter"),
     ("commune=69123&age=20&age=30", "age", "repeated_parameter"),
+    ("commune=69123&order=nearest", "order", "unknown_code"),
 ]
 
 

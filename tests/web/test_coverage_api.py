@@ -11,7 +11,7 @@ from finder.domain import coverage
 from finder.domain.criteria import Criteria
 from finder.domain.geography import LYON
 from finder.present.coverage_export import to_csv, to_geojson
-from finder.web.coverage_api import OPENAPI_PATHS
+from finder.web import openapi
 
 
 def test_coverage_answers_every_commune(client, geo):
@@ -99,8 +99,8 @@ def test_bad_input_is_a_400_naming_the_field(client, qs, field):
     assert err["message"]
 
 
-def test_openapi_path_item_is_plain_json():
-    item = json.loads(json.dumps(OPENAPI_PATHS))["/api/v1/coverage"]["get"]
+def test_openapi_path_item_is_plain_json(engine):
+    item = json.loads(json.dumps(openapi.paths(engine.geo)))["/api/v1/coverage"]["get"]
     names = {p["name"] for p in item["parameters"]}
     assert {"age", "status", "qualification", "level", "network", "mode", "accessible", "max_km"} <= names
     assert "department" in names and "200" in item["responses"] and "400" in item["responses"]
@@ -120,8 +120,12 @@ def test_csv_opens_in_a_french_spreadsheet(engine, level2):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0][0] == "Code INSEE" and len(rows) == 1 + int(mask.sum())
-    first = rows[1]
-    assert first[0].startswith("15") and "," in first[7] and first[8] in {"oui", "non"}
+    first = dict(zip(rows[0], rows[1]))
+    assert (
+        first["Code INSEE"].startswith("15") and "," in first["Distance (km)"] and first["Couverte"] in {"oui", "non"}
+    )
+    assert first["EPCI"].startswith(("Communauté", "CA ", "Communauté d'agglomération")), first["EPCI"]
+    assert first["Code EPCI (SIREN)"].isdigit() and len(first["Code EPCI (SIREN)"]) == 9
     assert "\r\n" in text
 
 
@@ -140,3 +144,21 @@ def test_geojson_export_is_a_polygon_collection(engine, level2):
     assert f["geometry"]["type"] in {"Polygon", "MultiPolygon"}
     assert {"insee", "population", "distance_km", "covered", "distance_class"} <= set(f["properties"])
     assert len(fc["features"]) == fc["summary"]["communes"]
+
+
+def test_communes_carry_their_epci_name(client):
+    body = client.get("/api/v1/coverage?level=2&department=15").get_json()
+    aurillac = next(c for c in body["communes"] if c["insee"] == "15014")
+    assert aurillac["epci"].isdigit() and aurillac["epci_name"] and not aurillac["epci_name"].isdigit()
+
+
+def test_age_range_keeps_sites_receiving_the_whole_range(client):
+    adult = client.get("/api/v1/coverage?age=20&network=cep").get_json()
+    assert adult["summary"]["population_covered"] > 0
+    body = client.get("/api/v1/coverage?age_range=16-25&network=cep").get_json()
+    assert body["filters"]["age_range"] == "16-25"
+    assert body["summary"]["population_covered"] == 0  # CEP operators receive from 18: not the whole 16–25
+    ml = client.get("/api/v1/coverage?age_range=16-25&network=mission-locale&department=15").get_json()
+    assert ml["summary"]["population_covered"] > 0
+    bad = client.get("/api/v1/coverage?age_range=25-16")
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "age_range"

@@ -1,4 +1,8 @@
-"""The WSGI fast path of /api/v1/sites/nearest answers exactly as the Flask view does."""
+"""The WSGI fast path of /api/v1/sites/nearest answers exactly as the Flask view does.
+
+Both paths run with the answer cache off (``ANSWER_CACHE_SIZE=0``): with a shared cache,
+Flask would replay the fast path's bytes whatever each path computes.
+"""
 
 import gzip
 
@@ -16,8 +20,8 @@ IGNORED = {"date", "server"}
 
 @pytest.fixture(scope="module")
 def clients(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("fast"), RATELIMIT_EXEMPT="")
-    fast = app.wsgi_app
+    app = make_app(tmp_path_factory.mktemp("fast"), RATELIMIT_EXEMPT="", ANSWER_CACHE_SIZE=0)
+    fast = app.wsgi_app.wsgi_app  # inside the metrics recorder
     assert isinstance(fast, NearestFastPath)
     return Client(fast), Client(fast.wsgi_app)  # with the fast path, Flask alone
 
@@ -43,6 +47,8 @@ def same(clients, url, headers=None):
         "commune=15014&network=mission-locale&territory=only",
         "lat=45.7578&lon=4.8320&max_km=3&accessible=true&mode=a-distance",
         "commune=15014&network=apec&max_km=5",
+        "commune=74080&age=19&status=demandeurs-emploi&level=2&order=competent",
+        "commune=69123&order=nearest",
         "lat=abc&lon=4",
         "lat=45",
         "",
@@ -56,10 +62,35 @@ def test_same_answer_as_flask(clients, qs):
     same(clients, f"/api/v1/sites/nearest?{qs}")
 
 
-def test_gzip_when_accepted(clients):
-    r = same(clients, "/api/v1/sites/nearest?commune=69123&limit=20", {"Accept-Encoding": "gzip"})
-    assert r.headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(r.get_data()).startswith(b'{"type":"FeatureCollection"')
+@pytest.mark.parametrize(
+    "accept, gzipped",
+    [
+        (None, False),
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, identity", False),
+        ("identity", False),
+        ("*", True),
+        ("*;q=0", False),
+        ("gzip;q=0, *", False),
+        ("deflate, *;q=0.5", True),
+        ("x-gzip", True),
+        ("GZIP;Q=0.8", True),
+        ("gzip;q=nonsense", False),
+    ],
+)
+@pytest.mark.parametrize(
+    "qs, large",
+    [("commune=69123&limit=20", True), ("commune=15014&limit=1", False), ("lat=45&lon=4&level=3", False)],
+)
+def test_content_negotiation_is_the_same_on_both_paths(clients, accept, gzipped, qs, large):
+    r = same(clients, f"/api/v1/sites/nearest?{qs}", {"Accept-Encoding": accept} if accept else {})
+    expected = gzipped and large  # errors and answers under COMPRESS_MIN_BYTES are never compressed
+    assert (r.headers.get("Content-Encoding") == "gzip") is expected, accept
+    assert ("Accept-Encoding" in r.headers.get("Vary", "")) is large
+    body = gzip.decompress(r.get_data()) if expected else r.get_data()
+    assert body.startswith(b'{"type":"FeatureCollection"') or r.status_code == 400
 
 
 @settings(max_examples=40, deadline=None)

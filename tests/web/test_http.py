@@ -215,6 +215,12 @@ def test_405_keeps_the_allow_header(client):
         ("COMPRESS_LEVEL", 10),
         ("CACHE_MAX_AGE", -1),
         ("EMBED_FRAME_ANCESTORS", "www.example.fr"),
+        ("HEAVY_PAGES_PER_MINUTE", 0),
+        ("HEAVY_PAGES_CONCURRENCY", "deux"),
+        ("EXPORT_CACHE_SIZE", -1),
+        ("HSTS_MAX_AGE", -1),
+        ("WIDGET_COUNT_BURST", 0),
+        ("WIDGET_NEW_ORIGINS_PER_DAY", -1),
     ],
 )
 def test_bad_partner_settings_stop_the_app(tmp_path, key, value):

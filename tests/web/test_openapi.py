@@ -28,7 +28,24 @@ def test_every_public_endpoint_is_described(doc):
         "/api/v1/vocabularies",
         "/api/v1/openapi.json",
         "/healthz",
+        "/readyz",
     } <= set(doc["paths"])
+
+
+def test_readiness_answers_match_their_schema(app, doc, monkeypatch):
+    import jsonschema
+
+    schema = doc["components"]["schemas"]["Readiness"]
+    responses = doc["paths"]["/readyz"]["get"]["responses"]
+    client = app.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and "200" in responses
+    jsonschema.validate(ready.get_json(), schema)
+    monkeypatch.setattr(app.extensions["spro"].store.db, "ping", lambda: False)
+    down = client.get("/readyz")
+    assert down.status_code == 503 and "503" in responses
+    jsonschema.validate(down.get_json(), schema)
+    assert down.get_json()["database"] == "unreachable"
 
 
 def test_every_api_route_of_the_app_is_documented(app, doc):
@@ -69,8 +86,8 @@ def test_every_api_operation_documents_429(doc):
             assert "429" in item["get"]["responses"], path
 
 
-def test_optional_paths_are_kept_only_when_served():
-    full = openapi.build({"69": "Rhône"}, {"/api/v1/coverage": {"get": {"responses": {"200": {"description": "x"}}}}})
+def test_paths_are_kept_only_when_served(engine):
+    full = openapi.build(engine.geo)
     served = openapi.served(full, lambda path: path != "/api/v1/coverage")
     assert "/api/v1/coverage" in full["paths"] and "/api/v1/coverage" not in served["paths"]
 
@@ -91,3 +108,11 @@ def test_api_page_documents_and_gives_examples(client):
         assert text in html
     assert "demandeurs-emploi" in html  # enumerations listed
     assert "unpkg" not in html and "cdn" not in html.lower()
+
+
+def test_competent_first_order_is_documented(doc):
+    nearest = doc["paths"]["/api/v1/sites/nearest"]["get"]
+    order = next(p for p in nearest["parameters"] if p["name"] == "order")
+    assert order["schema"]["enum"] == ["distance", "competent"]
+    assert "compétente" in order["description"] or "competent" in order["description"]
+    assert doc["components"]["schemas"]["Filters"]["properties"]["order"]["enum"] == ["distance", "competent"]

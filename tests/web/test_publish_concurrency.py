@@ -4,32 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 
 import pytest
 
-from finder.config import ROOT
 from finder.directory import versions
 from finder.domain.criteria import Criteria
 from finder.domain.engine import Engine
 from finder.storage.store import Store
 from tests.conftest import DEMO
 from tests.import_helpers import geo
+from tests.live import gunicorn
 
 NEAREST = "/api/v1/sites/nearest?commune=01053&limit=10"
 CYCLE = [2, 3, 1, 3, 2, 1, 2]  # versions published one after another (each switch logged)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_versions(store: Store) -> dict[int, tuple[int, list[str]]]:
@@ -54,43 +44,13 @@ def server(tmp_path):
     store = Store(tmp_path / "spro.sqlite3")
     store.initialise(DEMO)
     expected = make_versions(store)
-    port = free_port()
-    env = dict(
-        os.environ,
-        SPRO_INSTANCE_PATH=str(tmp_path),
-        SPRO_DATABASE=str(store.path),
-        SPRO_RELOAD_CHECK_SECONDS="0.05",
-        SPRO_SECRET_KEY="k" * 32,
-        SPRO_RATELIMIT_ENABLED="false",  # the API's per-client rate limit would answer 429 to this test
-    )
-    cmd = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "finder" / "web" / "gunicorn_conf.py")]
-    cmd += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "finder.web.wsgi:app"]
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, proc)
+    settings = {
+        "SPRO_DATABASE": str(store.path),
+        "SPRO_RELOAD_CHECK_SECONDS": "0.05",
+        "SPRO_RATELIMIT_ENABLED": "false",  # the API's per-client rate limit would answer 429 to this test
+    }
+    with gunicorn(tmp_path, settings) as base:
         yield base, store, expected
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_ready(base: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gunicorn stopped: " + proc.stderr.read().decode()[-2000:])
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer in 30 s")
 
 
 def get(base: str, path: str) -> dict:
@@ -153,5 +113,5 @@ def test_queries_during_publish_and_rollback_never_fail_nor_mix(server):
     assert errors == []
     assert len(seen) > 50 and set(seen) == {1, 2, 3}, "the workers picked up each version without a restart"
     assert get(base, "/healthz")["dataset"]["version"] == CYCLE[-1]
-    actions = [e["action"] for e in versions.log(store)]
+    actions = [e["action"] for e in store.publish_log()]
     assert actions.count("rollback") >= 2 and len(actions) == len(CYCLE) + 1

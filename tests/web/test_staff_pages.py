@@ -1,12 +1,14 @@
 """Field-staff pages: /couverture, its exports, /couverture/planification and /bilan."""
 
 import csv
+import html as htmllib
 import io
+import json
 import re
 
 import pytest
 
-from finder.domain import bilan, coverage
+from finder.domain import bilan, coverage, vocab
 from finder.domain.criteria import Criteria
 
 
@@ -32,7 +34,7 @@ def test_coverage_page_for_the_region(client, engine):
     assert f"{share} % de la population à moins de 20,0 km" in page
     assert page.count('<tr><th scope="row">') >= 12 + 1  # départements, then zones blanches
     assert f"Zones blanches : {len(cov.uncovered())} communes" in page
-    assert "/static/vendor/leaflet/leaflet.js" in page
+    assert re.search(r"data-js=\"/static/vendor/leaflet/leaflet\.[0-9a-f]{10}\.js\"", page)
     assert "cdn" not in page.lower() and "unpkg" not in page and "jsdelivr" not in page
     assert len(r.data) < 3_000_000
     assert 'href="/couverture/export.csv?' in page and 'href="/couverture/export.geojson?' in page
@@ -140,17 +142,80 @@ def test_bilan_bad_year(client, qs):
     assert r.status_code == 400 and 'id="annee-error"' in text(r)
 
 
-@pytest.mark.parametrize("table", ["structures", "lieux", "cercles", "reseaux", "genre", "age", "provenance"])
+@pytest.mark.parametrize(
+    "table", ["structures", "lieux", "cercles", "reseaux", "genre", "age", "provenance", "departements"]
+)
 def test_bilan_csv_exports(client, table):
     r = client.get(f"/bilan/export.csv?annee=2023&tableau={table}")
     assert r.status_code == 200 and f"bilan-spro-2023-{table}.csv" in r.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8").lstrip("\ufeff")), delimiter=";"))
     assert rows[-1][0] == "Total"
-    if table in ("genre", "age", "provenance"):
-        assert rows[-1][1] == "3011344"
+    if table in ("genre", "age", "provenance", "departements"):  # the on-screen « Part » column too
+        assert rows[0][-1] == "Part (%)" and rows[-1][1] == "3011344" and rows[-1][-1] == "100,0"
+        shares = [float(row[-1].replace(",", ".")) for row in rows[1:-1]]
+        assert abs(sum(shares) - 100) < 0.5
+    if table in ("cercles", "reseaux"):  # structures, sites, people, trained: no mixed-unit Total column
+        assert "Total" not in rows[0] and rows[0][1:] == [
+            "Structures", "Lieux d'accueil", "Personnes accueillies", "Professionnels formés"
+        ]  # fmt: skip
+        assert len(rows[-1]) == 5
     if table == "structures":
-        assert rows[-1][-1] == "566"
+        assert rows[0][-1] == "Total" and rows[-1][-1] == "566"
+
+
+def test_bilan_charts_read_whole_sorted_and_download(client):
+    page = text(client.get("/bilan?annee=2023"))
+    chart = page.split('id="chart-reseaux-personnes"')[1].split("</svg>")[0]
+    labels = [
+        htmllib.unescape(" ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", g)))
+        for g in re.findall(r"<text[^>]*chart-label[^>]*>(.*?)</text>", chart)
+    ]
+    assert sorted(labels) == sorted(n.label for n in vocab.NETWORKS)  # wrapped, never cut
+    values = [int(v.replace("\u202f", "").replace(" ", "")) for v in re.findall(r'class="chart-value">([^<]*)<', chart)]
+    assert values == sorted(values, reverse=True) and len(values) == 13
+    ages = page.split('id="chart-age"')[1].split("</svg>")[0]
+    assert ages.index("Moins de 16 ans") < ages.index("16 à 25 ans") < ages.index("45 ans et plus")  # in order
+    assert 'id="chart-departements"' in page and "Personnes accueillies par département" in page
+    assert "Cantal" in page.split('id="table-departements"')[1].split("</table>")[0]
+    svg = client.get("/bilan/graphique/reseaux-personnes.svg?annee=2023")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert 'attachment; filename="bilan-spro-2023-reseaux-personnes.svg"' == svg.headers["Content-Disposition"]
+    body = svg.get_data(as_text=True)
+    assert body.lstrip().startswith('<svg xmlns="http://www.w3.org/2000/svg"') and "<style>" in body
+    assert "Personnes accueillies par réseau" in body
+    assert client.get("/bilan/graphique/nope.svg").status_code == 404
+    assert client.get("/bilan/graphique/age.svg?annee=1990").status_code == 400
+    assert 'data-png="bilan-spro-2023-age.png"' in page
 
 
 def test_bilan_csv_unknown_table(client):
     assert client.get("/bilan/export.csv?tableau=x").status_code == 400
+
+
+def test_planning_suggestions_in_plain_words_on_a_map_and_in_a_csv(client):
+    page = text(client.get("/couverture/planification?level=2&max_km=20&k=3&department=15"))
+    assert "glouton" not in page
+    reasons = re.findall(r"<li>(Un lieu à .*?)</li>", page)
+    assert len(reasons) == 3
+    assert re.match(r"Un lieu à .+ \(Cantal\) mettrait [\d\u00a0]+ habitants de \d+ communes? de plus", reasons[0])
+    assert "en plus des suggestions précédentes" in reasons[1]
+    table = page.split('id="suggest-table"')[1].split("</table>")[0]
+    assert "Communauté" in table or "CA " in table  # EPCI names, not SIREN codes
+    assert not re.search(r"<td>\d{9}</td>", table)
+    assert 'data-map="map_' in page and '"title": "Suggestion 1 : ' in page
+    r = client.get("/couverture/planification/export.csv?level=2&max_km=20&k=3&department=15")
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('suggestions-15-20km.csv"')
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Étape" and rows[0][-1] == "Raison" and len(rows) == 4
+    assert [row[-1] for row in rows[1:]] == [htmllib.unescape(x) for x in reasons]
+    assert client.get("/couverture/planification/export.csv?level=2&k=0").status_code == 400
+
+
+def test_age_ranges_on_the_staff_pages(client):
+    page = text(client.get("/couverture?age_range=16-25&network=mission-locale&max_km=20&department=15"))
+    assert "16 à 25 ans · Mission locale" in page
+    assert '<option value="16-25" selected>16 à 25 ans</option>' in page
+    assert json.dumps("Pour qui : 16 à 25 ans") in page  # the sites' popups on the map say who they receive
+    plan = text(client.get("/couverture/planification?network=mission-locale&max_km=20&department=15"))
+    critical = plan.split('id="critical-table"')[1].split("</table>")[0]
+    assert "<td>16 à 25 ans</td>" in critical

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from types import SimpleNamespace
 
 import pytest
 
 from finder.config import ConfigError, frame_ancestors
 from finder.errors import InvalidParameter
-from finder.service import widget
-from finder.service.query import Args
-from finder.storage import usage
+from finder.service import usage, widget
+from finder.service.params import Args
+from finder.storage import widget_loads
+from finder.storage.store import Store
 from tests.conftest import make_app
 
-DEPS = {"69": "Rhône", "15": "Cantal"}
-COMMUNES = {"69123": object(), "15014": object()}
+GEO = SimpleNamespace(departments={"69": "Rhône", "15": "Cantal"}, communes={"69123": object(), "15014": object()})
 
 
 def presets(**args):
-    return widget.parse(Args(args), COMMUNES, DEPS)
+    return widget.parse(Args(args), GEO)
 
 
 def test_presets_round_trip_to_url_parameters():
@@ -95,11 +97,11 @@ def test_widget_shows_results_for_the_preset_commune(client):
     r = client.get("/embed?commune=15014&network=mission-locale&limit=2&view=map&accent=%23aa0000")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert html.count('class="card"') == 2 and "Mission locale" in html
+    assert html.count('<li class="card') == 2 and "Mission locale" in html
     assert '<base target="_blank">' in html and 'target="_self"' in html  # results open a tab, searches stay
     assert "embed-map-first" in html and "--brand: #aa0000" in html
     assert 'name="commune" value="15014"' in html and 'name="network" value="mission-locale"' in html
-    assert "embed-frame.js" in html and "Démonstration" in html
+    assert re.search(r"/static/js/embed-frame\.[0-9a-f]{10}\.js", html) and "Démonstration" in html
     assert 'class="site-header"' not in html
 
 
@@ -135,7 +137,7 @@ def test_loads_are_counted_per_partner_origin(tmp_path):
     c.get("/embed?partner=https://ml.example.org")  # no Referer: embed.js's declaration
     c.get("/embed?q=Lyon", headers={"Referer": "http://localhost/embed?commune=69123"})  # a search inside
     c.get("/embed")  # opened directly
-    rows = usage.counts(app.config["DATABASE"])
+    rows = widget_loads.counts(Store(app.config["DATABASE"]))
     today = dt.date.today().isoformat()
     assert {(r["origin"], r["count"]) for r in rows} == {
         ("https://www.lycee-exemple.fr", 2),
@@ -143,7 +145,7 @@ def test_loads_are_counted_per_partner_origin(tmp_path):
         ("inconnu", 1),
     }
     assert {r["day"] for r in rows} == {today}
-    assert usage.totals(app.config["DATABASE"])[0] == {
+    assert widget_loads.totals(Store(app.config["DATABASE"]))[0] == {
         "origin": "https://www.lycee-exemple.fr",
         "count": 2,
         "first_day": today,
@@ -172,12 +174,13 @@ def test_origin_of(url, origin):
 
 
 def test_counting_never_breaks_the_page(tmp_path):
-    assert usage.record(tmp_path / "missing-dir" / "x.sqlite3", "https://a.fr") is False
-    db = tmp_path / "u.sqlite3"
-    assert usage.counts(db) == []
+    assert widget_loads.record(Store(tmp_path / "missing-dir" / "x.sqlite3"), "https://a.fr") is None
+    store = Store(tmp_path / "u.sqlite3")
+    store.migrate()
+    assert widget_loads.counts(store) == []
     day = dt.date(2026, 1, 2)
-    assert usage.record(db, "https://a.fr", day) and usage.record(db, "https://a.fr", day)
-    assert usage.counts(db) == [{"origin": "https://a.fr", "day": "2026-01-02", "count": 2}]
+    assert widget_loads.record(store, "https://a.fr", day) and widget_loads.record(store, "https://a.fr", day)
+    assert widget_loads.counts(store) == [{"origin": "https://a.fr", "day": "2026-01-02", "count": 2}]
 
 
 # -- configurator -------------------------------------------------------------------------
@@ -185,10 +188,21 @@ def test_configurator_builds_snippets_and_preview(client):
     r = client.get("/integrer?commune_q=Aurillac&network=mission-locale&view=map&accent=%23004a8f&profile=0")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert "Commune retenue : Aurillac" in html
+    assert "Commune retenue : <strong>Aurillac (15000, Cantal)</strong> — code INSEE 15014" in html
     assert "data-commune=&#34;15014&#34;" in html or 'data-commune="15014"' in html.replace("&#34;", '"')
     assert "/static/embed.js" in html and "&lt;iframe" in html
     assert 'class="preview" src="/embed?commune=15014&amp;network=mission-locale' in html
+
+
+def test_configurator_prefers_the_ticked_departements_and_shows_homonyms(client):
+    html = client.get("/integrer?commune_q=Saint-Julien&department=74").get_data(as_text=True)
+    assert "Commune retenue : <strong>Saint-Julien-en-Genevois" in html and "code INSEE 74243" in html
+    assert "Autres communes possibles" in html and "Saint-Julien (69" in html  # the Rhône one, offered
+    assert 'class="preview" src="/embed?commune=74243' in html
+    rhone = client.get("/integrer?commune_q=Saint-Julien").get_data(as_text=True)
+    assert "Commune retenue : <strong>Saint-Julien (69" in rhone  # nothing ticked: the exact name
+    by_code = client.get("/integrer?commune_q=74243").get_data(as_text=True)
+    assert "Commune retenue : <strong>Saint-Julien-en-Genevois (Haute-Savoie)</strong> — code INSEE 74243" in by_code
 
 
 def test_configurator_reports_bad_input_in_french(client):
@@ -203,3 +217,48 @@ def test_frame_ancestors_setting_is_checked():
     for bad in ("", "a.fr", "https://a.fr/path", "javascript:x"):
         with pytest.raises(ConfigError):
             frame_ancestors(bad)
+
+
+# -- issue 15: forged counts ----------------------------------------------------------------------
+def test_one_client_cannot_inflate_the_counts(tmp_path):
+    app = make_app(tmp_path, WIDGET_COUNT_BURST=10, WIDGET_COUNT_PER_MINUTE=1)
+    c = app.test_client()
+    env = {"REMOTE_ADDR": "198.51.100.30"}
+    for _ in range(100):  # a forged Referer, 100 times
+        assert c.get("/embed", headers={"Referer": "https://victime.example/"}, environ_base=env).status_code == 200
+    for i in range(20):  # or ?partner=, from addresses of one IPv6 /64
+        c.get("/embed?partner=https://victime.example", environ_base={"REMOTE_ADDR": f"2001:db8:5::{i}"})
+    counted = {r["origin"]: r["count"] for r in widget_loads.counts(Store(app.config["DATABASE"]))}
+    assert counted == {"https://victime.example": 10 + 10}, "each client's loads are counted within its budget"
+    c.get("/embed", headers={"Referer": "https://autre.example/"}, environ_base={"REMOTE_ADDR": "198.51.100.31"})
+    assert len(widget_loads.counts(Store(app.config["DATABASE"]))) == 2, "another client is counted"
+
+
+def test_new_origins_per_day_are_capped(tmp_path):
+    app = make_app(tmp_path, WIDGET_NEW_ORIGINS_PER_DAY=5)
+    c = app.test_client()
+    for i in range(400):  # 400 random origins, each from its own client (issue 15: 400 rows in 0.9 s)
+        env = {"REMOTE_ADDR": f"10.{i // 250}.{i % 250}.1"}
+        c.get("/embed", headers={"Referer": f"https://site{i}.example/"}, environ_base=env)
+    rows = widget_loads.totals(Store(app.config["DATABASE"]))
+    assert len(rows) == 6 and rows[0] == {
+        "origin": usage.OVERFLOW,
+        "count": 395,
+        "first_day": dt.date.today().isoformat(),
+        "last_day": dt.date.today().isoformat(),
+    }
+    known = c.get("/embed", headers={"Referer": "https://site0.example/"}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert known.status_code == 200
+    totals = {r["origin"]: r["count"] for r in widget_loads.totals(Store(app.config["DATABASE"]))}
+    assert totals["https://site0.example"] == 2
+
+
+def test_the_cap_counts_origins_first_seen_that_day(tmp_path):
+    store = Store(tmp_path / "u.sqlite3")
+    store.migrate()
+    yesterday, today = dt.date(2026, 1, 1), dt.date(2026, 1, 2)
+    for origin in ("https://a.fr", "https://b.fr"):
+        assert widget_loads.record(store, origin, yesterday, max_new_origins=2, overflow="autres") == origin
+    assert widget_loads.record(store, "https://c.fr", yesterday, max_new_origins=2, overflow="autres") == "autres"
+    assert widget_loads.record(store, "https://a.fr", today, max_new_origins=0, overflow="autres") == "https://a.fr"
+    assert widget_loads.record(store, "https://c.fr", today, max_new_origins=1, overflow="autres") == "https://c.fr"

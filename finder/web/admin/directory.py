@@ -15,16 +15,10 @@ from finder.errors import InvalidParameter
 from finder.storage import import_log
 from finder.web import security, state
 from finder.web.admin.views import bp
+from finder.web.downloads import download
 
 SHOWN_ISSUES = 500  # per severity on the page; the CSV has them all
 WEB_BAN_BUDGET_SECONDS = 20.0  # below gunicorn's worker timeout
-
-
-def download(data: bytes, filename: str, mimetype: str):
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _filename(name: str | None) -> str:
@@ -54,29 +48,33 @@ def import_form():
 
 @bp.post("/import")
 def import_upload():
-    upload = request.files.get("fichier")  # size limited by the blueprint's guard
+    uploads = [f for f in request.files.getlist("fichier") if f.filename]  # size limited by the blueprint's guard
     dry_run = request.form.get("essai") == "1"
-    if upload is None or not upload.filename:
-        return render_template("admin/import.html", error="Choisissez un fichier CSV ou XLSX."), 400
+    if not uploads or len(uploads) > 2:
+        message = "Choisissez un fichier CSV ou XLSX (ou les deux fichiers JSON data·inclusion)."
+        return render_template("admin/import.html", error=message), 400
+    upload = uploads[0]
+    data = upload.read() if len(uploads) == 1 else [u.read() for u in uploads]
     st = state()
     settings = importer.Settings.from_config(current_app.config, ban_budget_seconds=WEB_BAN_BUDGET_SECONDS)
     result = importer.run(
-        upload.read(),
+        data,
         st.store,
         st.geo,
         settings,
         author=security.current_user(),
-        filename=_filename(upload.filename),
+        filename=" + ".join(_filename(u.filename) for u in uploads),
         dry_run=dry_run,
     )
     return redirect(url_for("admin.import_report", report_id=result.report_id), code=303)
 
 
-def _logged(report_id: int):
+def _logged(report_id: int) -> tuple[dict, report.Report]:
     found = import_log.get(state().store, report_id)
     if found is None:
         abort(404)
-    return found
+    meta, text = found
+    return meta, report.Report.from_json(text)
 
 
 @bp.get("/imports/<int:report_id>")
@@ -110,7 +108,7 @@ def versions_page():
         "admin/versions.html",
         versions=rows,
         published=st.store.published_version(),
-        log=versions.log(st.store, limit=50),
+        log=st.store.publish_log(limit=50),
     )
 
 

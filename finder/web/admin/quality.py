@@ -11,8 +11,8 @@ from flask import redirect, render_template, request, url_for
 from finder.directory import edits, freshness, tablefile
 from finder.errors import FinderError
 from finder.web import security, state
-from finder.web.admin.directory import download
 from finder.web.admin.views import bp
+from finder.web.downloads import download
 
 SHOWN_ROWS = 500
 

@@ -1,5 +1,5 @@
 """Staff pages under /admin: login, dashboard; the directory and quality views live in
-admin_directory and admin_quality, on the same blueprint. Every page needs a login
+admin.directory and admin.quality, on the same blueprint. Every page needs a login
 (302 to the login page for GET, 401 otherwise) and every form carries a CSRF token.
 """
 
@@ -10,12 +10,14 @@ import datetime as dt
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from finder.directory import freshness, versions
-from finder.storage import import_log, usage
+from finder.directory import freshness, importer
+from finder.service import authz, usage
+from finder.storage import import_log
 from finder.web import security, state
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PUBLIC_ENDPOINTS = {"admin.login"}
+WIDGET_TOP = 20  # origins listed on the dashboard; the others are summed up
 
 
 @bp.before_request
@@ -24,21 +26,24 @@ def guard():
     if request.endpoint in PUBLIC_ENDPOINTS:
         security.check_csrf()
         return None
-    return security.require_login()
+    return security.require_login() or _staff_only()
+
+
+def _staff_only():
+    """Référents have their own space (/espace): staff pages refuse them (403, audited)."""
+    who = authz.principal(state().store, security.current_user())
+    authz.require(who, "directory.manage", target=request.path)
 
 
 bp.after_request(security.staff_headers)
 
 
-@bp.app_template_global()
-def upcoming_closures(site) -> list:
-    """Template helper for the citizen site page: the site's closures not over yet."""
-    return freshness.current_or_upcoming(site, dt.date.today())
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_err):
     message = f"Fichier trop volumineux : {current_app.config['IMPORT_MAX_MB']:g} Mo au plus."
+    user = security.current_user()  # checked by the guard before the body was read
+    if request.endpoint == "admin.import_upload" and user:
+        importer.refuse(state().store, message, user, "(fichier non reçu)")
     return render_template("admin/import.html", error=message), 413
 
 
@@ -48,10 +53,12 @@ def login():
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "")[:100]
-        outcome = security.users().authenticate(username, request.form.get("password", ""), request.remote_addr or "")
+        password = request.form.get("password", "")
+        outcome = security.accounts().authenticate(username, password, security.client())
+        security.audit_login(username, security.client(), outcome)
         if outcome.ok:
             target = security.safe_next(request.args.get("next"))
-            security.log_in(username.strip().lower())
+            security.log_in(username.strip().lower(), outcome.generation)
             return redirect(target)
         error, status = outcome.message, (429 if outcome.locked_seconds else 401)
     return render_template("admin/login.html", error=error, username=username), status
@@ -70,6 +77,7 @@ def dashboard():
     directory = engine.directory
     today = dt.date.today()
     published = next((v for v in st.store.versions() if v["published"]), None)
+    widgets, other_widgets = usage.dashboard(st.store, today, WIDGET_TOP)
     return render_template(
         "admin/dashboard.html",
         published=published,
@@ -77,7 +85,9 @@ def dashboard():
         stale=len(freshness.stale_sites(directory, today)),
         approximate=sum(s.position_source == "commune" for s in directory.sites),
         closed=sum(freshness.active_closure(s, today) is not None for s in directory.sites),
-        log=versions.log(st.store, limit=5),
+        log=st.store.publish_log(limit=5),
         imports=import_log.recent(st.store, limit=5),
-        widgets=usage.summary(current_app.config["DATABASE"], today),
+        widgets=widgets,
+        other_widgets=other_widgets,
+        widget_cap=current_app.config["WIDGET_NEW_ORIGINS_PER_DAY"],
     )

@@ -1,0 +1,29 @@
+"""One directory version as it is served: the engine and its encoded features.
+
+Built once per published version (at start-up and after a publish) and shared read-only by
+every request of a worker; an answer is computed from exactly one catalog.
+"""
+
+from __future__ import annotations
+
+from finder.domain.engine import Engine
+from finder.domain.geography import Geography
+from finder.domain.model import Directory
+from finder.present.geojson import Features
+
+
+class Catalog:
+    def __init__(self, directory: Directory, geo: Geography, content_id: str = ""):
+        """``content_id``: the stored hash of the version's content (ETags), "" when unknown."""
+        self.engine = Engine(directory, geo)
+        self.content_id = content_id
+        self.features = Features(self.engine)
+        self.geo = geo
+        self.info = directory.info
+
+    @property
+    def version(self) -> int:
+        return self.info.version
+
+    def dataset_json(self) -> dict:
+        return self.engine.dataset_json()
