@@ -90,7 +90,7 @@ def test_confirm_edit_accept_and_see(browser, blocked, server):
     staff.locator("[id^=accept-]").first.click()
     staff.wait_for_selector("#accepted")
     citizen.goto(server.url + "/lieux/lieu-0001")
-    assert "Mo 09:00-12:00; Tu-Fr 08:30-12:30,13:30-17:30" in citizen.inner_text("code")
+    assert "Lundi : 9\u00a0h – 12\u00a0h\nDu mardi au vendredi" in citizen.inner_text(".usual-hours")  # in words
     assert "Informations à confirmer" not in citizen.inner_text("main")
     for ctx in (staff_ctx, referent_ctx, citizen_ctx):
         ctx.close()
