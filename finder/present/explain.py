@@ -72,6 +72,8 @@ def why(site: Site, c: Criteria) -> str:
         reasons.append("possible à distance")
     if c.accessible:
         reasons.append("accessible en fauteuil roulant")
+    if c.language and c.language != "fr":
+        reasons.append(f"accueil en {language_name(c.language)}")
     if not reasons:
         reasons = [vocab.label(vocab.LEVELS, lv).lower() for lv in site.levels]
     text = " · ".join(reasons)
@@ -143,4 +145,12 @@ def summary(place: str, c: Criteria) -> list[str]:
         parts.append("à distance")
     if c.accessible:
         parts.append("accessible en fauteuil roulant")
+    if c.language:
+        parts.append(f"accueil en {language_name(c.language)}")
     return parts
+
+
+def language_name(code: str) -> str:
+    """« anglais », « langue des signes française (LSF) »: the label as said in a sentence."""
+    text = vocab.label(vocab.LANGUAGES, code)
+    return text[0].lower() + text[1:]

@@ -181,6 +181,11 @@ def _site_properties_schema(departments: list[str]) -> dict:
             "opening_hours": {**text, "description": "Horaires, syntaxe OpenStreetMap opening_hours."},
             "accessible": {**nullable({"type": "boolean"}), "description": "Accessible en fauteuil roulant."},
             "modes": {"type": "array", "items": {"type": "string", "enum": codes(vocab.MODES)}},
+            "languages": {
+                "type": "array",
+                "items": {"type": "string", "enum": codes(vocab.LANGUAGES)},
+                "description": "Langues parlées à l'accueil (ISO 639-1) en plus du français, parlé partout.",
+            },
             "appointment": {"type": "boolean", "description": "Sur rendez-vous."},
             "levels": {"type": "array", "items": {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)}},
             "publics": {
@@ -275,7 +280,7 @@ def _vocabularies_schema() -> dict:
         "required": ["code", "label", "cercle"],
         "properties": {"code": {"type": "string"}, "label": {"type": "string"}, "cercle": {"type": "integer"}},
     }
-    keys = ["statuses", "qualifications", "levels", "networks", "modes", "cercles"]
+    keys = ["statuses", "qualifications", "levels", "networks", "modes", "cercles", "languages"]
     props = {k: terms for k in keys}
     props["networks"] = {"type": "array", "items": network}
     return {"type": "object", "required": keys, "properties": props}
