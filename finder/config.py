@@ -99,6 +99,17 @@ DEFAULTS = {
     "DEMAND_FLUSH_SECONDS": 30.0,  # each worker adds its counts to the database at most this often
     "DEMAND_WINDOW_DAYS": 90,  # days shown on /couverture and used to weigh "Où labelliser ?"
     "OPENDATA_SOURCE": "spro-aura",  # the data·inclusion "source" of the open data files
+    # When nothing fits (issue 13): the regional phone line shown with the remote services; None: not shown
+    "REGIONAL_PHONE": None,  # e.g. "04 00 00 00 00": the SPRO's regional line (no number is known to the code)
+    "REGIONAL_PHONE_HOURS": None,  # e.g. "du lundi au vendredi, 9 h – 17 h"
+    # Legal pages (issue 13): None shows « à compléter par l'exploitant » with the setting's name
+    "LEGAL_PUBLISHER": None,  # éditeur: name and address of the body publishing the service
+    "LEGAL_DIRECTOR": None,  # directeur ou directrice de la publication
+    "LEGAL_HOST": None,  # hébergeur: name, address, phone
+    "LEGAL_CONTACT": None,  # e-mail or form URL for accessibility and personal data requests
+    "LEGAL_LOG_RETENTION": None,  # how long the host keeps access logs, e.g. "12 mois"
+    "ACCESSIBILITY_AUDIT": None,  # {"date": "2027-01-15", "rate": 78.5, "auditor": "…"} once an RGAA audit exists
+    "ACCESSIBILITY_DECLARED_ON": "2026-11-29",  # date the accessibility statement was established
 }
 
 EDIT_POLICY_DEFAULTS = {

@@ -29,6 +29,7 @@ PAGES = [
     ("results, own office first", "/?q=La+Clusaz&age=19&status=demandeurs-emploi&level=2"),
     ("results, position", "/?lat=45.7667&lon=4.88"),
     ("results, address", "/?q=12+rue+Félix+Poulat+38000+Grenoble"),
+    ("no result (why, relax links)", "/?commune=15014&age=40&level=2&network=apec&accessible=true"),
     ("commune choice", "/?q=Saint-Martin"),
     ("site page", "/lieux/lieu-0001"),
     ("empty form", "/"),

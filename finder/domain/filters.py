@@ -275,3 +275,7 @@ register(Offered("mode", lambda s: s.modes))
 register(OneOf("networks", "network", lambda f: f.structure.network))
 register(OneOf("departments", "department", lambda f: f.department))
 register(Flag("accessible", lambda f: f.site.accessible is True))
+# French is spoken at every desk: a site without ``langues`` still receives in French.
+_language = Offered("language", lambda s: ("fr", *s.languages))
+_language.echo = "langue"  # echoed under its parameter's name, like network and department
+register(_language)

@@ -126,6 +126,7 @@ def as_json() -> dict:
         "networks": [{"code": n.code, "label": n.label, "cercle": n.cercle} for n in NETWORKS],
         "modes": [{"code": t.code, "label": t.label} for t in MODES],
         "cercles": [{"code": k, "label": v} for k, v in CERCLES.items()],
+        "languages": [{"code": t.code, "label": t.label} for t in LANGUAGES],
     }
 
 

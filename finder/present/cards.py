@@ -68,6 +68,7 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
         "website": website,
         "accessible": site.accessible,
         "remote": "a-distance" in site.modes,
+        "languages": ", ".join(explain.language_name(x) for x in site.languages if x != "fr"),
         "appointment": site.appointment,
         "appointment_how": explain.appointment(site, website),
         "who": explain.who(site),

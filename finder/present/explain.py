@@ -72,6 +72,8 @@ def why(site: Site, c: Criteria) -> str:
         reasons.append("possible à distance")
     if c.accessible:
         reasons.append("accessible en fauteuil roulant")
+    if c.language and c.language != "fr":
+        reasons.append(f"accueil en {language_name(c.language)}")
     if not reasons:
         reasons = [vocab.label(vocab.LEVELS, lv).lower() for lv in site.levels]
     text = " · ".join(reasons)
@@ -143,4 +145,39 @@ def summary(place: str, c: Criteria) -> list[str]:
         parts.append("à distance")
     if c.accessible:
         parts.append("accessible en fauteuil roulant")
+    if c.language:
+        parts.append(f"accueil en {language_name(c.language)}")
     return parts
+
+
+def language_name(code: str) -> str:
+    """« anglais », « langue des signes française (LSF) »: the label as said in a sentence."""
+    text = vocab.label(vocab.LANGUAGES, code)
+    return text[0].lower() + text[1:]
+
+
+def criterion_text(name: str, value) -> str:
+    """One search filter in words, to say what excluded the places: « le niveau 2 (…) », « 22 ans »."""
+    if name == "age":
+        return f"{value} ans"
+    if name == "age_range":
+        return f"les {value[0]} à {value[1]} ans"
+    if name == "status":
+        return _short(vocab.label(vocab.STATUSES, value))
+    if name == "qualification":
+        return _short(vocab.label(vocab.QUALIFICATIONS, value))
+    if name == "level":
+        return f"le niveau {value} ({NEEDS.get(value, value)})"
+    if name == "mode":
+        return "l'accueil à distance" if value == "a-distance" else _short(vocab.label(vocab.MODES, value))
+    if name == "networks":
+        return "le réseau " + " ou ".join(vocab.NETWORKS_BY_CODE[n].label for n in sorted(value))
+    if name == "departments":
+        return "le département " + " ou ".join(sorted(value))
+    if name == "accessible":
+        return "l'accès en fauteuil roulant"
+    if name == "language":
+        return f"l'accueil en {language_name(value)}"
+    if name == "territory_only":
+        return "les structures compétentes pour la commune"
+    return f"{name} = {value}"

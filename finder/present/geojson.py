@@ -34,6 +34,7 @@ def site_properties(site: Site, structure: Structure, geo: Geography) -> dict:
         "opening_hours": site.opening_hours,
         "accessible": site.accessible,
         "modes": list(site.modes),
+        "languages": list(site.languages),
         "appointment": site.appointment,
         "levels": list(site.levels),
         "publics": {

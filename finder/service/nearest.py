@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from finder.domain.criteria import Criteria
 from finder.domain.engine import Origin, Result
 from finder.domain.index import Hit
+from finder.present.geojson import dumps
+from finder.service import relax
 from finder.service.catalog import Catalog
 from finder.service.params import COMPETENT, NEAREST, Parsed
 
@@ -50,7 +52,11 @@ class NearestAnswer:
     def body(self) -> bytes:
         """The GeoJSON answer as UTF-8 bytes, joined from pre-encoded features."""
         flags = self.catalog.engine.competences([h.pos for h in self.hits], self.keys)
-        return self.catalog.features.nearest(self.origin.as_json(), self.filters_json(), self.hits, flags)
+        body = self.catalog.features.nearest(self.origin.as_json(), self.filters_json(), self.hits, flags)
+        if self.hits:
+            return body
+        nothing = relax.why_nothing(self.catalog.engine, self.origin, self.criteria, self.max_km)
+        return body[:-1] + b',"explanation":%s}' % dumps(nothing.as_json()).encode()
 
 
 def search(

@@ -513,6 +513,20 @@ ACCESSIBLE = Param(
         "staff": Field("checkbox", "flags"),
     },
 )
+LANGUAGE = Param(
+    "langue",
+    Code(_terms(vocab.LANGUAGES)),
+    "Langue parlée à l'accueil",
+    "Code ISO 639-1 d'une langue parlée à l'accueil (lsf : langue des signes française). Le français est "
+    "parlé partout : langue=fr garde tous les lieux.",
+    criterion="language",
+    fields={
+        "search": Field("select", "options", label="On m'accueille dans ma langue", empty="— Indifférent —"),
+        "staff": Field("select", "profile", empty="— Toutes langues —"),
+        "widget": Field("select", "public", label="Langue parlée à l'accueil", empty="— Indifférent —"),
+    },
+    examples=("en",),
+)
 TERRITORY = Param(
     "territory",
     Code(lambda geo: (("only", "Compétentes seulement"), ("all", "Toutes"))),
@@ -549,7 +563,7 @@ DEPARTMENTS = Param(
 
 # The person's profile: the filters every search form and endpoint offers. Declaring a new
 # profile filter = one domain filter (finder.domain.filters) + one Param appended here.
-PROFILE: list[Param] = [AGE, AGE_RANGE, STATUS, QUALIFICATION, LEVEL, NETWORK, MODE, ACCESSIBLE, TERRITORY]
+PROFILE: list[Param] = [AGE, AGE_RANGE, STATUS, QUALIFICATION, LEVEL, NETWORK, MODE, ACCESSIBLE, LANGUAGE, TERRITORY]
 
 
 @contextmanager

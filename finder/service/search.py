@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from finder.domain.criteria import Criteria
 from finder.domain.engine import Origin, Result
 from finder.domain.geocode import Geocoder, Place, is_fallback
-from finder.service import nearest
+from finder.service import nearest, relax
 from finder.service.catalog import Catalog
 from finder.service.params import SEARCH
 
@@ -34,6 +34,8 @@ class Outcome:
     remote: list[Result] = field(default_factory=list)  # offered when nothing is within reach
     errors: dict[str, str] = field(default_factory=dict)
     nearest_km: float | None = None  # distance to the nearest matching site, however far (None: no match)
+    nothing: relax.NoResult | None = None  # why no place is shown, and what relaxing each filter gives
+    remote_for_all: bool = False  # ``remote`` ignores the profile (no remote service fits it)
 
     @property
     def nearby(self) -> bool:
@@ -95,6 +97,11 @@ def _results(catalog, criteria, origin, q, limit, label="") -> Outcome:
     out.nearest_km = min((r.distance_km for r in results), default=None)  # competent-first: not always first
     if not any(r.distance_km <= REACH_KM for r in within):
         out.remote = nearest.search(catalog, origin, criteria.replace(mode="a-distance"), 5).results()
+    if not within:
+        out.nothing = relax.why_nothing(catalog.engine, origin, criteria, REACH_KM)
+        if not out.remote:
+            out.remote = nearest.search(catalog, origin, Criteria(mode="a-distance"), 5).results()
+            out.remote_for_all = bool(out.remote)
     return out
 
 

@@ -181,6 +181,11 @@ def _site_properties_schema(departments: list[str]) -> dict:
             "opening_hours": {**text, "description": "Horaires, syntaxe OpenStreetMap opening_hours."},
             "accessible": {**nullable({"type": "boolean"}), "description": "Accessible en fauteuil roulant."},
             "modes": {"type": "array", "items": {"type": "string", "enum": codes(vocab.MODES)}},
+            "languages": {
+                "type": "array",
+                "items": {"type": "string", "enum": codes(vocab.LANGUAGES)},
+                "description": "Langues parlées à l'accueil (ISO 639-1) en plus du français, parlé partout.",
+            },
             "appointment": {"type": "boolean", "description": "Sur rendez-vous."},
             "levels": {"type": "array", "items": {"type": "integer", "enum": sorted(vocab.LEVEL_CODES)}},
             "publics": {
@@ -242,7 +247,33 @@ def _collection_schema(item: str, nearest: bool) -> dict:
     }
     if nearest:
         props["origin"] = ref("Origin")
+        props["explanation"] = _explanation_schema()
     return {"type": "object", "required": required, "properties": props}
+
+
+def _explanation_schema() -> dict:
+    """Given only when no site answers: why, and what each filter dropped alone would give."""
+    relaxation = {
+        "type": "object",
+        "required": ["filter", "text", "keeps", "count_without"],
+        "properties": {
+            "filter": {"type": "string", "description": "Paramètre du filtre."},
+            "text": {"type": "string"},
+            "keeps": {"type": "integer", "description": "Lieux du rayon que ce filtre garde à lui seul."},
+            "count_without": {"type": "integer", "description": "Lieux du rayon sans ce filtre (les autres gardés)."},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "Seulement quand aucun lieu ne répond : pourquoi, et ce que donnerait chaque filtre retiré.",
+        "required": ["text", "radius_km", "nearby", "relaxations"],
+        "properties": {
+            "text": {"type": "string"},
+            "radius_km": {"type": ["number", "null"], "description": "max_km ; null : tout l'annuaire."},
+            "nearby": {"type": "integer", "description": "Lieux dans le rayon, quel que soit le profil."},
+            "relaxations": {"type": "array", "items": relaxation},
+        },
+    }
 
 
 def _origin_schema() -> dict:
@@ -275,7 +306,7 @@ def _vocabularies_schema() -> dict:
         "required": ["code", "label", "cercle"],
         "properties": {"code": {"type": "string"}, "label": {"type": "string"}, "cercle": {"type": "integer"}},
     }
-    keys = ["statuses", "qualifications", "levels", "networks", "modes", "cercles"]
+    keys = ["statuses", "qualifications", "levels", "networks", "modes", "cercles", "languages"]
     props = {k: terms for k in keys}
     props["networks"] = {"type": "array", "items": network}
     return {"type": "object", "required": keys, "properties": props}

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.directory import freshness
 from finder.domain import hours, vocab
+from finder.domain.criteria import Criteria
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
 from finder.web import state
@@ -63,7 +64,8 @@ def search_context(
     directions = current_app.config["DIRECTIONS_URL"]
     start = (outcome.origin, directions, outcome.origin_label)
     result_cards = flag_unconfirmed(cards.result_cards(engine, outcome.results, outcome.criteria, now, *start), now)
-    remote = flag_unconfirmed(cards.result_cards(engine, outcome.remote, outcome.criteria, now, *start), now)
+    remote_for = Criteria(mode="a-distance") if outcome.remote_for_all else outcome.criteria
+    remote = flag_unconfirmed(cards.result_cards(engine, outcome.remote, remote_for, now, *start), now)
     profile = profile_args(args)
     link = {**keep, **where_args(args), **profile}  # repeats the search in a link
     place = outcome.origin_label if outcome.kind == "results" else f"« {outcome.q} »"
@@ -75,6 +77,7 @@ def search_context(
         "directions_provider": current_app.config["DIRECTIONS_PROVIDER"],
         "site_args": {"lat": f"{outcome.origin.lat:.5f}", "lon": f"{outcome.origin.lon:.5f}"} if outcome.origin else {},
         "cards": result_cards,
+        "relaxed": relaxed(outcome, lambda **more: url_for(endpoint, **more), {**link, **every_profile_arg(args)}),
         "remote": remote,
         "map": _results_map(outcome, result_cards),
         "form": {k: (args.getlist(k) or [""])[0] for k in WHERE_KEYS},
@@ -92,6 +95,28 @@ def _results_map(outcome, result_cards):
     origin = {"lat": outcome.origin.lat, "lon": outcome.origin.lon, "name": "Point de départ : " + outcome.origin_label}
     points = cards.map_points(result_cards, lambda sid: url_for("pages.site", site_id=sid))
     return maps.results_map(origin, points, *_tiles())
+
+
+def every_profile_arg(args) -> dict:
+    """Every profile parameter given (the search form's and others, like ``network``), one string each."""
+    out = {}
+    for p in params.PROFILE:
+        values = [v for v in args.getlist(p.name) if v.strip()]
+        if values:
+            out[p.name] = ",".join(values)
+    return out
+
+
+def relaxed(outcome, search_url, link: dict) -> list[dict]:
+    """The searches with one filter dropped (the rest of the search kept), most places first."""
+    if outcome.nothing is None:
+        return []
+    out = []
+    for r in outcome.nothing.relaxations:
+        url = search_url(**{k: v for k, v in link.items() if k != r.param}) if r.param in link else None
+        keeps = "aucun lieu" if r.keeps == 0 else "1 lieu" if r.keeps == 1 else f"{r.keeps} lieux"
+        out.append({"text": r.text, "count": r.count, "keeps_text": "garde " + keeps, "url": url})
+    return sorted(out, key=lambda r: -r["count"])
 
 
 def _cep(outcome, search_url) -> dict | None:
