@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         metrics,
         opendata,
         pages,
+        printkit,
         security,
         staff,
     )
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(embed.bp)
     app.register_blueprint(espace.bp)
     app.register_blueprint(opendata.bp)
+    app.register_blueprint(printkit.bp)
     if app.config["DEMAND_COUNTING"]:
         from finder.service.demand import Counter
 
