@@ -83,6 +83,7 @@ def svg(polygon, points: list[dict], label: str, width: int = 400, height: int =
         kind = escape(p.get("kind", "site"))
         out.append(f'<circle cx="{x}" cy="{y}" r="9" class="map-{kind}"/>')
         if p.get("mark"):
-            out.append(f'<text x="{x}" y="{y}" dy="0.35em" text-anchor="middle" class="map-mark">{escape(p["mark"])}</text>')
+            mark = escape(p["mark"])
+            out.append(f'<text x="{x}" y="{y}" dy="0.35em" text-anchor="middle" class="map-mark">{mark}</text>')
     out.append("</svg>")
     return "".join(out)

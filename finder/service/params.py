@@ -966,4 +966,6 @@ KIT_EPCI = Param(
     fields={"kit": Field("select", "where", empty="— Aucune —")},
 )
 POSTER = Endpoint("poster", (POSTER_FORMAT, POSTER_LIMIT, PROFILE), blank_is_absent=True)
-KIT = Endpoint("kit", (KIT_COMMUNE, KIT_DEPARTMENT, KIT_EPCI, POSTER_FORMAT, POSTER_LIMIT, PROFILE), blank_is_absent=True)
+KIT = Endpoint(
+    "kit", (KIT_COMMUNE, KIT_DEPARTMENT, KIT_EPCI, POSTER_FORMAT, POSTER_LIMIT, PROFILE), blank_is_absent=True
+)

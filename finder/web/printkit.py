@@ -28,7 +28,7 @@ from finder.web.pages import paris_now
 
 bp = Blueprint("printkit", __name__)
 ZIP_MIME = "application/zip"
-HOURS_LINES = 4  # usual-hours lines a poster shows per place (the QR code leads to the rest)
+HOURS_LINES = 3  # lines of opening days a poster shows per place (the QR code leads to the rest)
 
 
 def absolute(endpoint: str, **values) -> str:
@@ -93,7 +93,7 @@ def render_poster(p: posters.Poster, standalone: bool = False) -> str:
     places = out.results or out.remote
     items = cards.result_cards(st.engine, places, out.criteria, now, out.origin)
     for item, r in zip(items, places):
-        item["hours"] = cards.usual_hours(r.site.opening_hours, now.date())[:HOURS_LINES]
+        item["hours"] = open_hours(cards.usual_hours(r.site.opening_hours, now.date()))
     search_url = absolute("pages.index", **p.search_args)
     points = [{"lat": p.commune.ref_lat, "lon": p.commune.ref_lon, "mark": "", "kind": "origin"}]
     points += [{"lat": c["lat"], "lon": c["lon"], "mark": str(c["rank"]), "kind": "site"} for c in items]
@@ -107,11 +107,17 @@ def render_poster(p: posters.Poster, standalone: bool = False) -> str:
         remote=not out.results and bool(out.remote),
         search_url=search_url,
         qr=Markup(qr.svg(search_url, f"QR code vers la recherche en ligne pour {p.commune.name}")),
-        map=Markup(printmap.svg(st.geo.polygons.get(p.commune.insee), points, label)),
+        map=Markup(printmap.svg(st.geo.polygons.get(p.commune.insee), points, label, 520, 260)),
         paper=p.paper,
         today=now.date(),
         standalone=standalone,
     )
+
+
+def open_hours(lines: list[str]) -> list[str]:
+    """The usual hours a poster has room for: the open days (closed ones go without saying)."""
+    shown = [line for line in lines if not line.endswith(": fermé")]
+    return shown[:HOURS_LINES] + (["…"] if len(shown) > HOURS_LINES else [])
 
 
 # -- the ZIP of an area ---------------------------------------------------------------------
@@ -196,13 +202,11 @@ def _kit_links(parsed, choice: dict | None) -> dict:
     paper = parsed["format"] or params.A4
     links: dict = {"paper": paper}
     if choice:
-        links["posters"] = [
-            (choice["label"], url_for("printkit.poster", insee=choice["insee"], format=paper, **query))
-        ] + [(label, url_for("printkit.poster", insee=insee, format=paper, **query)) for label, insee in choice["others"]]
-    if parsed.get("department"):
-        name, communes = posters.area(geo, posters.DEPARTMENT, parsed["department"])
-        links["department"] = (name, len(communes), url_for("printkit.department_zip", code=parsed["department"], format=paper, **query))
-    if parsed.get("epci"):
-        name, communes = posters.area(geo, posters.EPCI, parsed["epci"])
-        links["epci"] = (name, len(communes), url_for("printkit.epci_zip", code=parsed["epci"], format=paper, **query))
+        places = [(choice["label"], choice["insee"]), *choice["others"]]
+        links["posters"] = [(label, url_for("printkit.poster", insee=i, format=paper, **query)) for label, i in places]
+    for kind, endpoint in ((posters.DEPARTMENT, "printkit.department_zip"), (posters.EPCI, "printkit.epci_zip")):
+        code = parsed.get("department" if kind == posters.DEPARTMENT else "epci")
+        if code:
+            name, communes = posters.area(geo, kind, code)
+            links[kind] = (name, len(communes), url_for(endpoint, code=code, format=paper, **query))
     return links
