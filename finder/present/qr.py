@@ -7,18 +7,23 @@ correction M (15 % of the symbol may be lost: a poster pinned up, scratched or f
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import segno
 
 QUIET_ZONE = 4  # modules of light margin around the symbol (ISO/IEC 18004)
 ERROR = "m"
+CACHED = 4096  # QR codes kept (a few kB each): a ZIP asked again reuses them
 
 
+@functools.lru_cache(maxsize=CACHED)
 def svg(url: str, label: str) -> str:
     """An inline ``<svg role="img">`` encoding ``url``, named ``label`` for assistive technologies.
 
     The label says what the code opens; the URL itself is printed beside it on the page.
+    Segno tries the eight masks of the standard and keeps the best (most of the cost, about
+    10 ms a code): results are memoised per (url, label).
     """
     code = segno.make(url, error=ERROR, micro=False)
     size = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
