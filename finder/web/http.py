@@ -70,8 +70,9 @@ RATE_LIMITED = {
     }
 }
 MESSAGES = {
-    429: "Trop de requêtes depuis votre adresse pour les cartes et bilans : réessayez dans {seconds} secondes.",
-    503: "Le service calcule déjà d'autres cartes et bilans : réessayez dans quelques secondes. "
+    429: "Trop de requêtes depuis votre adresse pour les cartes, bilans et archives d'affiches : "
+    "réessayez dans {seconds} secondes.",
+    503: "Le service calcule déjà d'autres cartes, bilans ou archives d'affiches : réessayez dans quelques secondes. "
     "La recherche des lieux d'accueil reste disponible.",
 }
 PREFLIGHT = (
