@@ -3,6 +3,7 @@ the QR code as Chromium draws it decodes to the live search, keyboard only, axe-
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from urllib.parse import parse_qs, urlsplit
 
@@ -53,8 +54,6 @@ def _fullest_site(app) -> str:
     """The demo site whose sheet has the most to say (description, hours lines, name)."""
     with app.app_context():
         engine = state(app).engine
-        import datetime as dt
-
         day = dt.date(2026, 3, 2)
 
         def weight(s):
