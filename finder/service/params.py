@@ -928,3 +928,58 @@ CRITICAL_LIMIT = Param("limit", Integer(1, 1000, 10), "Nombre de lieux affichés
 CRITICAL = Endpoint("critical", (PROFILE, COVERAGE_MAX_KM, AREA, CRITICAL_LIMIT), blank_is_absent=True)
 BILAN = Endpoint("bilan", (YEAR,))
 BILAN_EXPORT = Endpoint("bilan_export", (YEAR, TABLE))
+
+# The print kit (finder.service.posters, finder.web.printkit): a poster per commune, a ZIP per area.
+A4, A3 = "A4", "A3"
+PAPERS = ((A4, "A4 (21 × 29,7 cm)"), (A3, "A3 (29,7 × 42 cm)"))
+POSTER_FORMAT = Param(
+    "format",
+    Code(lambda geo: PAPERS),
+    "Format de papier",
+    "Format de papier de l'affiche : A4 (par défaut) ou A3.",
+    fields={"kit": Field("radios", "paper", empty=None)},
+)
+POSTER_LIMIT = Param(
+    "limit",
+    Integer(1, 8, 5),
+    "Nombre de lieux sur l'affiche",
+    "Nombre de lieux listés sur l'affiche (1 à 8, 5 par défaut).",
+    fields={"kit": Field("number", "paper", hint="(1 à 8)", attrs=(("min", "1"), ("max", "8")))},
+)
+
+
+def _epcis(geo) -> list[tuple[str, str]]:
+    """The EPCI with at least one commune in the served geography, by name."""
+    used = {c.epci for c in geo.communes.values() if c.epci}
+    return sorted(((code, e["name"]) for code, e in geo.epcis.items() if code in used), key=lambda x: x[1])
+
+
+KIT_COMMUNE = Param(
+    "commune_q",
+    Text(200, truncate=True),
+    "Commune",
+    "Commune de l'affiche : nom, code postal ou code INSEE.",
+    fields={"kit": Field("text", "where", hint="(nom, code postal ou code INSEE)")},
+)
+KIT_DEPARTMENT = Param(
+    "department",
+    Code(_departments),
+    "Département",
+    "Toutes les affiches d'un département (archive ZIP).",
+    fields={
+        "kit": Field(
+            "select", "where", empty="— Aucun —", options=lambda geo: [(c, f"{c} · {n}") for c, n in _departments(geo)]
+        )
+    },
+)
+KIT_EPCI = Param(
+    "epci",
+    Code(_epcis),
+    "Intercommunalité (EPCI)",
+    "Toutes les affiches d'une intercommunalité (archive ZIP), par son numéro SIREN.",
+    fields={"kit": Field("select", "where", empty="— Aucune —")},
+)
+POSTER = Endpoint("poster", (POSTER_FORMAT, POSTER_LIMIT, PROFILE), blank_is_absent=True)
+KIT = Endpoint(
+    "kit", (KIT_COMMUNE, KIT_DEPARTMENT, KIT_EPCI, POSTER_FORMAT, POSTER_LIMIT, PROFILE), blank_is_absent=True
+)

@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         metrics,
         opendata,
         pages,
+        printkit,
         security,
         staff,
     )
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(espace.bp)
     app.register_blueprint(opendata.bp)
     app.register_blueprint(legal.bp)
+    app.register_blueprint(printkit.bp)
     if app.config["DEMAND_COUNTING"]:
         from finder.service.demand import Counter
 

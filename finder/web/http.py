@@ -5,7 +5,7 @@
   origin may frame by default, or only the configured ones;
 - CORS open for GET on ``/api/``, and per-client rate limiting there (429 + Retry-After), the
   buckets kept in shared memory or, for several hosts, in Redis (finder.web.ratelimit.Budgets);
-- the costly pages (coverage maps and exports, planning, bilan: ``HEAVY_PREFIXES``): their
+- the costly pages (coverage maps and exports, planning, bilan, ZIPs of posters: ``HEAVY_PREFIXES``): their
   own, lower per-client budget (HEAVY_PAGES_PER_MINUTE, HEAVY_PAGES_BURST), and at most
   HEAVY_PAGES_CONCURRENCY of them computed at once in the whole server (finder.web.slots):
   over the bound, a French 503 page with Retry-After, so citizen search keeps its workers;
@@ -43,7 +43,7 @@ from finder.web.slots import Slots
 
 log = logging.getLogger(__name__)
 API_PREFIX = "/api/"
-HEAVY_PREFIXES = ("/couverture", "/bilan")  # computed per profile: hundreds of milliseconds each
+HEAVY_PREFIXES = ("/couverture", "/bilan", "/affiches/")  # per profile (posters: per commune of an area)
 BUSY_RETRY_SECONDS = 5
 HEAVY_SLOT = "spro_heavy_slot"  # flask.g: the slot this request holds
 EMBED_PREFIX = "/embed"
@@ -70,8 +70,9 @@ RATE_LIMITED = {
     }
 }
 MESSAGES = {
-    429: "Trop de requêtes depuis votre adresse pour les cartes et bilans : réessayez dans {seconds} secondes.",
-    503: "Le service calcule déjà d'autres cartes et bilans : réessayez dans quelques secondes. "
+    429: "Trop de requêtes depuis votre adresse pour les cartes, bilans et archives d'affiches : "
+    "réessayez dans {seconds} secondes.",
+    503: "Le service calcule déjà d'autres cartes, bilans ou archives d'affiches : réessayez dans quelques secondes. "
     "La recherche des lieux d'accueil reste disponible.",
 }
 PREFLIGHT = (
