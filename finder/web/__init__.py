@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         metrics,
         opendata,
         pages,
+        queries,
         security,
         staff,
     )
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app, ROOT / "static")
     http.init_app(app)
     security.init_app(app)
+    queries.init_app(app)  # after the rate limit: a flood of bad keys is counted too
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     staff.register(app)
