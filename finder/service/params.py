@@ -290,7 +290,7 @@ class CommuneCode(Kind):
     def parse(self, raw, name, geo):
         if raw not in geo.communes:
             raise InvalidParameter(
-                f"Code commune INSEE inconnu en {getattr(geo, 'region_name', 'Auvergne-Rhône-Alpes')} : « {raw} ».",
+                f"Code commune INSEE inconnu en {geo.name} : « {raw} ».",
                 field=name,
                 code="unknown_commune",
             )

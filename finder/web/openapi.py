@@ -544,15 +544,18 @@ def _readiness() -> dict:
     return op
 
 
-INFO = {
-    "title": "SPRO Auvergne-Rhône-Alpes — lieux d'accueil",
-    "description": (
-        "API publique et gratuite des lieux d'accueil du Service public régional de l'orientation "
-        "(Auvergne-Rhône-Alpes). Lecture seule (GET), CORS ouvert, réponses JSON et GeoJSON (RFC 7946, "
-        "coordonnées [lon, lat]). Limite de débit par adresse : 429 avec Retry-After au-delà."
-    ),
-    "license": {"name": "MIT (code) ; données : voir la documentation", "identifier": "MIT"},
-}
+def info(geo) -> dict:
+    """The document's info: title and description name the served region (``geo.name``)."""
+    return {
+        "title": f"SPRO {geo.name} — lieux d'accueil",
+        "description": (
+            "API publique et gratuite des lieux d'accueil du Service public régional de l'orientation "
+            f"({geo.name}). Lecture seule (GET), CORS ouvert, réponses JSON et GeoJSON (RFC 7946, "
+            "coordonnées [lon, lat]). Limite de débit par adresse : 429 avec Retry-After au-delà. Chaque "
+            "opération n'accepte que les paramètres qu'elle déclare (400 `unknown_parameter` sinon)."
+        ),
+        "license": {"name": "MIT (code) ; données : voir la documentation", "identifier": "MIT"},
+    }
 
 
 def build(geo) -> dict:
@@ -560,7 +563,7 @@ def build(geo) -> dict:
     doc_paths = {path: _with_rate_limit(path, item) for path, item in paths(geo).items()}
     return {
         "openapi": "3.1.0",
-        "info": {**INFO, "version": __version__},
+        "info": {**info(geo), "version": __version__},
         "servers": [{"url": "/", "description": "Ce serveur"}],
         "tags": [
             {"name": "lieux", "description": "Lieux d'accueil du SPRO."},
