@@ -28,7 +28,7 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def geo():
-    return _geography(str(geography.GEODATA_DIR))
+    return _geography(geography.DEFAULT_REGION, str(geography.GEODATA_DIR))
 
 
 @pytest.fixture(scope="session")
