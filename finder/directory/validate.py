@@ -78,7 +78,7 @@ class _Territories:
         if unknown:
             raise Problem(
                 "unknown_territory",
-                f"Codes inconnus en {self.geo.name} : {', '.join(unknown[:5])}"
+                f"Codes inconnus en {geo.name} : {', '.join(unknown[:5])}"
                 + (f" et {len(unknown) - 5} autre(s)" if len(unknown) > 5 else "")
                 + " (codes INSEE de communes, SIREN d'EPCI ou départements attendus).",
             )
