@@ -290,7 +290,7 @@ class CommuneCode(Kind):
     def parse(self, raw, name, geo):
         if raw not in geo.communes:
             raise InvalidParameter(
-                f"Code commune INSEE inconnu en {geo.name} : « {raw} ».",
+                f"Code commune INSEE inconnu{_in_region(geo)} : « {raw} ».",
                 field=name,
                 code="unknown_commune",
             )
@@ -335,6 +335,12 @@ class BBox(Kind):
 
     def strings(self, value) -> list[str]:
         return [] if value is None else [",".join(f"{v:g}" for v in value)]
+
+
+def _in_region(geo) -> str:
+    """« en Corse »: the served region in a message (nothing for a context without a name)."""
+    name = getattr(geo, "name", None)
+    return f" en {name}" if name else ""
 
 
 # -- form rendering ---------------------------------------------------------------------------
