@@ -37,6 +37,7 @@ DEFAULTS = {
     "BAN_URL": None,  # root of a Base Adresse Nationale service (its /search/ is used); None = offline only
     "BAN_TIMEOUT": 2.0,
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a worker checks for a newly published version
+    "RELOAD_IN_BACKGROUND": True,  # build a new version in a thread; False: in the request that sees it (tests)
     # directory management (issue 6)
     "BAN_RATE_PER_SECOND": 20.0,  # requests per second to the BAN when geocoding an import
     "IMPORT_MAX_ROWS": 100_000,
@@ -247,6 +248,10 @@ def check(config: dict) -> None:
         raise ConfigError(f"BAN_TIMEOUT doit être compris entre 0 et 2 secondes (reçu : {timeout}).")
     config["BAN_TIMEOUT"] = timeout
     config["RELOAD_CHECK_SECONDS"] = float(config["RELOAD_CHECK_SECONDS"])
+    if not isinstance(config["RELOAD_IN_BACKGROUND"], bool):
+        raise ConfigError(
+            f"RELOAD_IN_BACKGROUND doit valoir true ou false (reçu : {config['RELOAD_IN_BACKGROUND']!r})."
+        )
     if "{z}" not in config["TILES_URL"]:
         raise ConfigError("TILES_URL doit contenir {z}, {x} et {y}.")
     _check_staff(config)

@@ -28,7 +28,7 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def geo():
-    return _geography(str(geography.GEODATA_DIR))
+    return _geography(geography.DEFAULT_REGION, str(geography.GEODATA_DIR))
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,9 @@ def engine(geo, tmp_path_factory):
 
 
 def make_app(tmp_path, **config):
-    settings = {"TESTING": True, "DATABASE": str(tmp_path / "spro.sqlite3")}
+    # A publish is built in the request that sees it, so a test reads the new version at once;
+    # tests/web/test_background_reload.py checks the default (a background build per worker).
+    settings = {"TESTING": True, "DATABASE": str(tmp_path / "spro.sqlite3"), "RELOAD_IN_BACKGROUND": False}
     settings.update(config)
     return create_app(settings)
 

@@ -28,7 +28,7 @@ def demo_directory() -> Directory:
 def geo():
     from finder.domain import geography
 
-    return _geography(str(geography.GEODATA_DIR))
+    return _geography(geography.DEFAULT_REGION, str(geography.GEODATA_DIR))
 
 
 def demo_rows(n: int | None = None) -> list[dict]:

@@ -36,3 +36,10 @@ def national_geography() -> geography.Geography:
     require_wheel()
     subprocess.run([sys.executable, str(BUILDER), "--region", "all", "--if-stale"], check=True, capture_output=True)
     return geography.load(geography.ALL)
+
+
+@cache
+def region_built(code: str) -> None:
+    """Build one region's geography into geodata/build/<code>/ from the pinned wheel (once; kept after)."""
+    require_wheel()
+    subprocess.run([sys.executable, str(BUILDER), "--region", code, "--if-stale"], check=True, capture_output=True)

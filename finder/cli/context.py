@@ -24,11 +24,14 @@ def settings(args) -> dict:
 def open_store(cfg: dict) -> Store:
     """The configured store, schema applied; an empty one gets the demo directory first."""
     store = Store(cfg["DATABASE_URL"])
-    store.initialise(Path(cfg["DEMO_DIRECTORY"]))
+    if cfg["REGION"] == geography.DEFAULT_REGION:
+        store.initialise(Path(cfg["DEMO_DIRECTORY"]))
+    else:  # the AURA demo is no directory for another region: its first import publishes one
+        store.migrate()
     return store
 
 
 def load_catalog(args) -> Catalog:
     """The published version as served (engine and encodings), on the configured geography."""
     cfg = settings(args)
-    return Catalog(open_store(cfg).load(), geography.load(Path(cfg["GEODATA_DIR"])))
+    return Catalog(open_store(cfg).load(), geography.load(cfg["REGION"], Path(cfg["GEODATA_DIR"])))

@@ -41,7 +41,7 @@ def cmd_import(args) -> int:
     result = importer.run(
         data if len(data) > 1 else data[0],
         store,
-        geography.load(Path(cfg["GEODATA_DIR"])),
+        geography.load(cfg["REGION"], Path(cfg["GEODATA_DIR"])),
         limits,
         author=_author(args),
         filename=path.name,
@@ -70,7 +70,7 @@ def cmd_export(args) -> int:
     directory = store.load(args.version)
     if args.format == "data-inclusion":
         counts = opendata.write(
-            directory, geography.load(Path(cfg["GEODATA_DIR"])), Path(args.file), cfg["OPENDATA_SOURCE"],
+            directory, geography.load(cfg["REGION"], Path(cfg["GEODATA_DIR"])), Path(args.file), cfg["OPENDATA_SOURCE"],
             cfg.get("PUBLIC_URL"),
         )  # fmt: skip
         print(
@@ -78,7 +78,9 @@ def cmd_export(args) -> int:
             f"dans {args.file} : {counts[0]} structures, {counts[1]} services."
         )
         return 0
-    count = export.write(directory, geography.load(Path(cfg["GEODATA_DIR"])), Path(args.file), args.separator)
+    count = export.write(
+        directory, geography.load(cfg["REGION"], Path(cfg["GEODATA_DIR"])), Path(args.file), args.separator
+    )
     print(f"Version {directory.info.version} exportée : {count} lieux dans {args.file}.")
     return 0
 

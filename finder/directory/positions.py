@@ -30,7 +30,7 @@ def check(geo: Geography, insee: str, lat: float, lon: float, tolerance_m: float
     """Raise Problem when (lat, lon) is out of bounds, swapped, outside the region or the declared commune."""
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         if -90 <= lon <= 90 and -180 <= lat <= 180 and geo.commune_at(lon, lat):
-            raise _swapped(lat, lon)
+            raise _swapped(lat, lon, geo)
         raise Problem("out_of_bounds", f"Coordonnées impossibles : latitude {_fr(lat)}, longitude {_fr(lon)}.")
     distance = distance_to_commune_m(geo, insee, lat, lon)
     if distance is not None and distance <= tolerance_m:
@@ -39,10 +39,10 @@ def check(geo: Geography, insee: str, lat: float, lon: float, tolerance_m: float
     if found is None:
         swapped = distance_to_commune_m(geo, insee, lon, lat) if -90 <= lon <= 90 else None
         if (swapped is not None and swapped <= tolerance_m) or (-90 <= lon <= 90 and geo.commune_at(lon, lat)):
-            raise _swapped(lat, lon)
+            raise _swapped(lat, lon, geo)
         raise Problem(
             "outside_region",
-            f"Le point (latitude {_fr(lat)}, longitude {_fr(lon)}) est hors de la région Auvergne-Rhône-Alpes.",
+            f"Le point (latitude {_fr(lat)}, longitude {_fr(lon)}) est hors de la région servie ({geo.name}).",
         )
     if distance is None:
         return  # unknown commune: reported on code_insee
@@ -54,11 +54,12 @@ def check(geo: Geography, insee: str, lat: float, lon: float, tolerance_m: float
     )
 
 
-def _swapped(lat: float, lon: float) -> Problem:
+def _swapped(lat: float, lon: float, geo) -> Problem:
     return Problem(
         "swapped_coordinates",
         f"Latitude et longitude semblent inversées (latitude {_fr(lat)}, longitude {_fr(lon)}) : "
-        "en Auvergne-Rhône-Alpes, la latitude est entre 44 et 47 et la longitude entre 2 et 8.",
+        f"en {geo.name}, la latitude est entre {_fr(geo.bbox[1])} et {_fr(geo.bbox[3])} et la longitude entre "
+        f"{_fr(geo.bbox[0])} et {_fr(geo.bbox[2])}.",
     )
 
 

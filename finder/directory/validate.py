@@ -78,7 +78,7 @@ class _Territories:
         if unknown:
             raise Problem(
                 "unknown_territory",
-                f"Codes inconnus en Auvergne-Rhône-Alpes : {', '.join(unknown[:5])}"
+                f"Codes inconnus en {geo.name} : {', '.join(unknown[:5])}"
                 + (f" et {len(unknown) - 5} autre(s)" if len(unknown) > 5 else "")
                 + " (codes INSEE de communes, SIREN d'EPCI ou départements attendus).",
             )
@@ -300,7 +300,7 @@ class RowParser:
     def insee(self, raw: str) -> str:
         value = self.padded("code_insee", raw.upper())
         if value not in self.geo.communes:
-            raise Problem("unknown_commune", f"Code INSEE « {raw} » inconnu en Auvergne-Rhône-Alpes.")
+            raise Problem("unknown_commune", f"Code INSEE « {raw} » inconnu en {self.geo.name}.")
         return value
 
     def department(self, raw: str) -> str:
@@ -309,7 +309,7 @@ class RowParser:
         if value not in self.geo.departments:
             raise Problem(
                 "unknown_department",
-                f"Département « {raw} » hors Auvergne-Rhône-Alpes : {', '.join(sorted(self.geo.departments))}.",
+                f"Département « {raw} » hors {self.geo.name} : {', '.join(sorted(self.geo.departments))}.",
             )
         return value
 

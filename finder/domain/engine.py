@@ -68,7 +68,7 @@ class Engine:
         c = self.geo.communes.get(insee)
         if c is None:
             raise InvalidParameter(
-                f"Code commune INSEE inconnu en Auvergne-Rhône-Alpes : « {insee} ».",
+                f"Code commune INSEE inconnu en {self.geo.name} : « {insee} ».",
                 field="commune",
                 code="unknown_commune",
             )

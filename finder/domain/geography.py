@@ -51,6 +51,14 @@ REGIONS = {
     "94": "Corse",
 }
 REGION_CODES = (*REGIONS, ALL)
+FRANCE = "France"
+
+
+def of_region(name: str) -> str:
+    """« de » and a region's name, elided before a vowel: « d'Auvergne-Rhône-Alpes », « de Normandie »."""
+    return ("d'" if name[:1].upper() in "AEIOUYÉÈÎÏÔ" else "de ") + name
+
+
 # Territories that do not touch each other: metropolitan France (with Corsica) and each
 # overseas département. Accepted origins are each territory's box plus a margin.
 OVERSEAS = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte"}
@@ -156,6 +164,11 @@ class Geography:
 
     def department_name(self, code: str) -> str:
         return self.departments.get(code, code)
+
+    @property
+    def name(self) -> str:
+        """The served region's name (« Auvergne-Rhône-Alpes »), « France » for the whole country."""
+        return self.region_name or REGIONS.get(self.region_code or "", FRANCE)
 
     def competence_keys(self, insee: str | None) -> tuple[str, ...]:
         """Codes against which a territory is checked: the commune and its parent (a city)."""

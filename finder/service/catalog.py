@@ -6,6 +6,8 @@ every request of a worker; an answer is computed from exactly one catalog.
 
 from __future__ import annotations
 
+import threading
+
 from finder.domain.engine import Engine
 from finder.domain.geography import Geography
 from finder.domain.model import Directory
@@ -20,6 +22,8 @@ class Catalog:
         self.features = Features(self.engine)
         self.geo = geo
         self.info = directory.info
+        self._dump: bytes | None = None
+        self._dump_lock = threading.Lock()
 
     @property
     def version(self) -> int:
@@ -27,3 +31,10 @@ class Catalog:
 
     def dataset_json(self) -> dict:
         return self.engine.dataset_json()
+
+    def dump(self) -> bytes:
+        """Every site as one gzip-compressed GeoJSON file, built once per catalog (on first use)."""
+        with self._dump_lock:
+            if self._dump is None:
+                self._dump = self.features.gzipped()
+            return self._dump

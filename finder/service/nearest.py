@@ -82,5 +82,7 @@ def answer(catalog: Catalog, parsed: Parsed) -> NearestAnswer:
 
 
 def body(catalog: Catalog, args) -> bytes:
-    """Query parameters to answer bytes (FinderError on bad input): what the HTTP adapters call."""
+    """Query parameters to answer bytes (FinderError on bad input, an undeclared key included): what the
+    HTTP adapters call (the Flask view, whose hook checked the keys already, and the fast path)."""
+    NEAREST.check_known(args)
     return answer(catalog, NEAREST.parse(args, catalog.geo)).body()

@@ -28,6 +28,9 @@ FALSE_WORDS = frozenset({"0", "false", "non", "no", "off", ""})
 AGE_MAX = 120
 LIMIT_MAX = 50
 MAX_KM_MAX = 1000.0
+PAGE_SIZE_DEFAULT = 2000  # the whole demo directory (about 1,100 sites) in one default page
+PAGE_SIZE_MAX = 5000
+PAGE_MAX = 1_000_000
 
 
 class Args(dict):
@@ -287,7 +290,7 @@ class CommuneCode(Kind):
     def parse(self, raw, name, geo):
         if raw not in geo.communes:
             raise InvalidParameter(
-                f"Code commune INSEE inconnu en {getattr(geo, 'region_name', 'Auvergne-Rhône-Alpes')} : « {raw} ».",
+                f"Code commune INSEE inconnu{_in_region(geo)} : « {raw} ».",
                 field=name,
                 code="unknown_commune",
             )
@@ -295,6 +298,49 @@ class CommuneCode(Kind):
 
     def schema(self, geo) -> dict:
         return {"type": "string"}
+
+
+@dataclass(frozen=True)
+class BBox(Kind):
+    """``minlon,minlat,maxlon,maxlat`` (WGS84 degrees, the order of GeoJSON and OGC API), min ≤ max."""
+
+    def parse(self, raw, name, geo):
+        parts = raw.split(",")
+        try:
+            values = tuple(float(x) for x in parts)
+        except ValueError:
+            values = ()
+        if len(values) != 4 or not all(math.isfinite(v) for v in values):
+            raise InvalidParameter(
+                f"« {name} » doit être quatre nombres minlon,minlat,maxlon,maxlat (reçu : « {raw} »).", field=name
+            )
+        minlon, minlat, maxlon, maxlat = values
+        if not (-180 <= minlon <= maxlon <= 180 and -90 <= minlat <= maxlat <= 90):
+            raise InvalidParameter(
+                f"« {name} » : longitudes entre -180 et 180, latitudes entre -90 et 90, chaque minimum au plus égal "
+                f"à son maximum (reçu : « {raw} »).",
+                field=name,
+            )
+        return values
+
+    def absent(self, name):
+        return None
+
+    def empty(self, name):
+        raise InvalidParameter(f"« {name} » est vide : donnez minlon,minlat,maxlon,maxlat ou retirez-le.", field=name)
+
+    def schema(self, geo) -> dict:
+        number = r"-?[0-9]+(\.[0-9]+)?"
+        return {"type": "string", "pattern": f"^{number},{number},{number},{number}$"}
+
+    def strings(self, value) -> list[str]:
+        return [] if value is None else [",".join(f"{v:g}" for v in value)]
+
+
+def _in_region(geo) -> str:
+    """« en Corse »: the served region in a message (nothing for a context without a name)."""
+    name = getattr(geo, "name", None)
+    return f" en {name}" if name else ""
 
 
 # -- form rendering ---------------------------------------------------------------------------
@@ -751,7 +797,29 @@ class Endpoint:
         """The parameters that set a ``Criteria`` value."""
         return self._plan()[1]
 
-    def _plan(self) -> tuple[list[Param], list[Param], list]:
+    @property
+    def names(self) -> frozenset[str]:
+        """The query keys this answer accepts."""
+        return self._plan()[3]
+
+    def check_known(self, args) -> None:
+        """InvalidParameter (400, the key named) on the first query key this answer does not declare.
+
+        Strict on purpose: a misspelt filter (``netwrok=cio``) must not silently widen an answer,
+        so tracking or cache-busting keys (``utm_source``, ``_``) are refused too."""
+        names = self._plan()[3]
+        for key in args:
+            if key not in names:
+                allowed = sorted(names)
+                listed = ", ".join(allowed) if allowed else "aucun"
+                raise InvalidParameter(
+                    f"Paramètre inconnu : « {key[:50]} » (paramètres acceptés : {listed}).",
+                    field=key[:50],
+                    allowed=allowed,
+                    code="unknown_parameter",
+                )
+
+    def _plan(self) -> tuple[list[Param], list[Param], list, frozenset[str]]:
         cached = _PLANS.get(self.name)
         if cached is not None and cached[0] == _GENERATION and cached[1] is self:
             return cached[2]
@@ -764,6 +832,7 @@ class Endpoint:
             list(out.values()),
             [p for p in out.values() if p.criterion],
             [p.absent_value() if not _required(p) else _REQUIRED for p in out.values()],
+            frozenset(out),
         )
         _PLANS[self.name] = (_GENERATION, self, plan)
         return plan
@@ -771,7 +840,7 @@ class Endpoint:
     def parse(self, args, geo, errors: dict | None = None) -> Parsed:
         """Parsed values by name; a FinderError on the first bad one, or collected in ``errors``."""
         values = {}
-        params, _, absent = self._plan()
+        params, _, absent, _ = self._plan()
         for p, when_absent in zip(params, absent):
             if when_absent is not _REQUIRED and p.name not in args:  # most parameters are not given
                 values[p.name] = when_absent
@@ -914,7 +983,23 @@ ACCENT = Param(
 
 ORIGIN = [LAT, LON, COMMUNE]
 NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, ORDER, PROFILE, DEPARTMENTS), check=check_origin)
-SITES = Endpoint("sites", (PROFILE, DEPARTMENTS))
+PAGE = Param("page", Integer(1, PAGE_MAX, 1), "Page", "Numéro de la page (1 par défaut).")
+PAGE_SIZE = Param(
+    "page_size",
+    Integer(1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
+    "Lieux par page",
+    f"Nombre de lieux par page ({PAGE_SIZE_DEFAULT} par défaut, au plus {PAGE_SIZE_MAX}). L'annuaire entier se "
+    "télécharge d'un bloc : /api/v1/sites.geojson.gz.",
+)
+BBOX = Param(
+    "bbox",
+    BBox(),
+    "Emprise",
+    "Emprise « minlon,minlat,maxlon,maxlat » (degrés WGS84, bords compris) : lieux situés dedans.",
+    examples=("4.7,45.6,5.0,45.9",),
+    empty_allowed=False,
+)
+SITES = Endpoint("sites", (PROFILE, DEPARTMENTS, BBOX, PAGE, PAGE_SIZE))
 GEOCODE = Endpoint("geocode", (Q, GEOCODE_LIMIT))
 COVERAGE = Endpoint("coverage", (PROFILE, COVERAGE_MAX_KM, AREA), blank_is_absent=True)
 PLANNING = Endpoint("planning", (PROFILE, COVERAGE_MAX_KM, AREA, SUGGESTIONS, WEIGHT), blank_is_absent=True)
@@ -983,3 +1068,16 @@ POSTER = Endpoint("poster", (POSTER_FORMAT, POSTER_LIMIT, PROFILE), blank_is_abs
 KIT = Endpoint(
     "kit", (KIT_COMMUNE, KIT_DEPARTMENT, KIT_EPCI, POSTER_FORMAT, POSTER_LIMIT, PROFILE), blank_is_absent=True
 )
+# The partner widget page: its presets, the citizen search inside it, and the origin embed.js declares.
+PARTNER = Param(
+    "partner",
+    Text(500, truncate=True),
+    "Site partenaire",
+    "Origine de la page qui intègre le widget (posée par embed.js, pour compter les chargements par site).",
+)
+EMBED = Endpoint(
+    "embed",
+    (SEARCH_Q, LAT, LON, COMMUNE, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT, PARTNER),
+    check=check_origin_if_given,
+)
+NO_PARAMETERS = Endpoint("no_parameters", ())  # answers that take no query parameter (a 400 names any given)

@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         opendata,
         pages,
         printkit,
+        queries,
         security,
         staff,
     )
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app, ROOT / "static")
     http.init_app(app)
     security.init_app(app)
+    queries.init_app(app)  # after the rate limit: a flood of bad keys is counted too
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     staff.register(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, current_app, jsonify, request
 
 from finder.domain import vocab
@@ -48,7 +50,24 @@ def geocode():
 @cacheable
 def sites_collection():
     catalog = state().catalog
-    return _geojson(sites.collection(catalog, params.SITES.parse(request.args, catalog.geo)))
+    return _geojson(sites.collection(catalog, params.SITES.parse(request.args, catalog.geo), _page_link))
+
+
+def _page_link(page: int) -> str:
+    """The absolute URL of another page: the request's parameters as given, ``page`` replaced."""
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"] + [("page", str(page))]
+    return f"{request.base_url}?{urlencode(pairs)}"
+
+
+@bp.get("/api/v1/sites.geojson.gz")
+@cacheable
+def sites_dump():
+    """Every site of the served version in one gzip file (built once per version and worker)."""
+    catalog = state().catalog
+    response = current_app.response_class(catalog.dump(), mimetype="application/gzip")
+    name = f"lieux-accueil-v{catalog.version}.geojson.gz"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.get("/api/v1/sites/nearest")

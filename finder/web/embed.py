@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.datastructures import MultiDict
 
+from finder.domain import geography
 from finder.service import forms, params, usage, widget
 from finder.web import state
 from finder.web.pages import search_context
@@ -98,7 +99,7 @@ def _resolve_commune(args: MultiDict, errors: dict) -> dict | None:
         return {"label": f"{c.name} ({st.geo.department_name(c.department)})", "insee": text, "others": []}
     places = [p for p in st.geocoder.search(text[:200], 20) if p.insee in st.geo.communes]
     if not places:
-        errors["commune_q"] = f"Aucune commune d'Auvergne-Rhône-Alpes ne correspond à « {text} »."
+        errors["commune_q"] = f"Aucune commune {geography.of_region(st.geo.name)} ne correspond à « {text} »."
         return None
     chosen = {d.strip() for value in args.getlist("department") for d in value.split(",") if d.strip()}
     places.sort(key=lambda p: p.department not in chosen)  # stable: the geocoder's order otherwise

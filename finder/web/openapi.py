@@ -234,6 +234,13 @@ def _filters_schema(geo) -> dict:
     props["max_km"] = {"type": "number"}
     props["limit"] = {"type": "integer"}
     props["order"] = params.ORDER.kind.schema(geo)
+    props["bbox"] = {
+        "type": "array",
+        "items": {"type": "number"},
+        "minItems": 4,
+        "maxItems": 4,
+        "description": "[minlon, minlat, maxlon, maxlat]",
+    }
     return {"type": "object", "description": "Filtres appliqués, normalisés (seuls ceux donnés).", "properties": props}
 
 
@@ -248,6 +255,15 @@ def _collection_schema(item: str, nearest: bool) -> dict:
     if nearest:
         props["origin"] = ref("Origin")
         props["explanation"] = _explanation_schema()
+    else:
+        required += ["total", "page", "page_size", "next"]
+        props["total"] = {"type": "integer", "minimum": 0, "description": "Nombre de lieux correspondants."}
+        props["page"] = {"type": "integer", "minimum": 1}
+        props["page_size"] = {"type": "integer", "minimum": 1, "maximum": params.PAGE_SIZE_MAX}
+        props["next"] = {
+            **nullable({"type": "string", "format": "uri"}),
+            "description": "Adresse absolue de la page suivante (mêmes paramètres) ; null sur la dernière page.",
+        }
     return {"type": "object", "required": required, "properties": props}
 
 
@@ -366,7 +382,11 @@ def _ok(schema: str, media: str = JSON, cacheable: bool = False) -> dict:
 
 
 RESPONSES = {
-    "BadRequest": _error("Paramètre invalide : le message et « field » nomment le paramètre en cause."),
+    "BadRequest": _error(
+        "Paramètre invalide, ou inconnu (code `unknown_parameter` : chaque opération n'accepte que les "
+        "paramètres qu'elle déclare, sans exception pour des paramètres de suivi ou d'anti-cache) : le message "
+        "et « field » nomment le paramètre en cause."
+    ),
     "NotFound": _error("Ressource introuvable."),
     "TooManyRequests": _error(
         "Trop de requêtes depuis cette adresse.",
@@ -400,9 +420,32 @@ def paths(geo) -> dict:
         "/api/v1/sites": {
             "get": _operation(
                 "List sites",
-                "Tous les lieux d'accueil (GeoJSON FeatureCollection), filtrables par profil, réseau et département.",
+                "Les lieux d'accueil (GeoJSON FeatureCollection), page par page, filtrables par profil, réseau, "
+                f"département et emprise (`bbox`). `page_size` : {params.PAGE_SIZE_DEFAULT} par défaut, au plus "
+                f"{params.PAGE_SIZE_MAX} ; `total` compte les lieux correspondants et `next` donne l'adresse de la "
+                "page suivante (null sur la dernière). L'annuaire entier : `/api/v1/sites.geojson.gz`.",
                 parameters(params.SITES, geo) + [IF_NONE_MATCH],
                 _ok("SiteCollection", GEOJSON, cacheable=True),
+                "304",
+                "400",
+                "429",
+            )
+        },
+        "/api/v1/sites.geojson.gz": {
+            "get": _operation(
+                "Download all sites",
+                "Tous les lieux de la version publiée en un fichier GeoJSON compressé (gzip, à décompresser : "
+                "ce n'est pas un encodage de transfert), construit une fois par version. ETag : 304 sur "
+                "If-None-Match tant que la version ne change pas.",
+                [IF_NONE_MATCH],
+                {
+                    "description": "Succès : une FeatureCollection (schéma SiteCollection sans pagination), gzip.",
+                    "content": {"application/gzip": {"schema": {"type": "string", "format": "binary"}}},
+                    "headers": {
+                        "ETag": {"schema": {"type": "string"}, "required": True, "description": "Version."},
+                        "Content-Disposition": {"schema": {"type": "string"}, "required": True},
+                    },
+                },
                 "304",
                 "400",
                 "429",
@@ -532,15 +575,18 @@ def _readiness() -> dict:
     return op
 
 
-INFO = {
-    "title": "SPRO Auvergne-Rhône-Alpes — lieux d'accueil",
-    "description": (
-        "API publique et gratuite des lieux d'accueil du Service public régional de l'orientation "
-        "(Auvergne-Rhône-Alpes). Lecture seule (GET), CORS ouvert, réponses JSON et GeoJSON (RFC 7946, "
-        "coordonnées [lon, lat]). Limite de débit par adresse : 429 avec Retry-After au-delà."
-    ),
-    "license": {"name": "MIT (code) ; données : voir la documentation", "identifier": "MIT"},
-}
+def info(geo) -> dict:
+    """The document's info: title and description name the served region (``geo.name``)."""
+    return {
+        "title": f"SPRO {geo.name} — lieux d'accueil",
+        "description": (
+            "API publique et gratuite des lieux d'accueil du Service public régional de l'orientation "
+            f"({geo.name}). Lecture seule (GET), CORS ouvert, réponses JSON et GeoJSON (RFC 7946, "
+            "coordonnées [lon, lat]). Limite de débit par adresse : 429 avec Retry-After au-delà. Chaque "
+            "opération n'accepte que les paramètres qu'elle déclare (400 `unknown_parameter` sinon)."
+        ),
+        "license": {"name": "MIT (code) ; données : voir la documentation", "identifier": "MIT"},
+    }
 
 
 def build(geo) -> dict:
@@ -548,7 +594,7 @@ def build(geo) -> dict:
     doc_paths = {path: _with_rate_limit(path, item) for path, item in paths(geo).items()}
     return {
         "openapi": "3.1.0",
-        "info": {**INFO, "version": __version__},
+        "info": {**info(geo), "version": __version__},
         "servers": [{"url": "/", "description": "Ce serveur"}],
         "tags": [
             {"name": "lieux", "description": "Lieux d'accueil du SPRO."},

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.directory import freshness
-from finder.domain import hours, vocab
+from finder.domain import geography, hours, vocab
 from finder.domain.criteria import Criteria
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
@@ -19,7 +19,14 @@ WHERE_KEYS = ("q", "lat", "lon", "commune")
 
 @bp.app_context_processor
 def inject_dataset():
-    return {"dataset": state().catalog.info}
+    st = state()
+    name = st.region_name
+    return {
+        "dataset": st.catalog.info,
+        "region": name,
+        "region_of": geography.of_region(name),
+        "directory_empty": st.empty,
+    }
 
 
 def paris_now() -> dt.datetime:

@@ -125,7 +125,7 @@ def _described(answer: CoverageAnswer, geo) -> dict:
         "lieux compétents seulement" if c.territory_only else None,
     ]
     profile = [x for x in labels if x] or ["Tous publics, tous lieux"]
-    scope = geo.department_name(answer.department) if answer.department else "Région Auvergne-Rhône-Alpes"
+    scope = geo.department_name(answer.department) if answer.department else f"Région {geo.name}"
     args = {**c.as_json(), "max_km": f"{answer.max_km:g}"}
     if answer.department:
         args["department"] = answer.department

@@ -1,18 +1,27 @@
-"""What a worker serves: the store, the geography and the catalog of the published version.
+"""What a worker serves: the store, the region's geography and the catalog of the published version.
 
-A worker checks the published version at most every RELOAD_CHECK_SECONDS and swaps
-its catalog in one assignment when it changed, so a request sees one version whole.
-The check reads the shared database, so a publish made through any host is served by
-every host within RELOAD_CHECK_SECONDS. A failed check or reload keeps serving the
+A worker checks the published version at most every RELOAD_CHECK_SECONDS. The check and the
+build of a newly published version run in a background thread of the worker
+(RELOAD_IN_BACKGROUND, the default): requests keep being answered from the catalog in hand
+and none waits for the build; the new catalog is swapped in by one assignment once whole, so
+every answer comes from exactly one version (a request pins its catalog on flask.g). The
+check reads the shared database, so a publish made through any host is served by every host
+within RELOAD_CHECK_SECONDS plus the build. A failed check or reload keeps serving the
 version in hand; it is remembered (``reload_error``, logged once) for ``/readyz``.
+
+``refresh()`` checks and builds at once, in the caller's thread (staff actions that publish,
+tests). With no directory published yet (a region other than the AURA demo, before its first
+import), the catalog is empty (version 0) and the pages say so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 import time
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,51 +30,115 @@ from flask import g, has_request_context
 from finder.directory import freshness
 from finder.domain import geography
 from finder.domain.geocode import Geocoder
+from finder.domain.model import DatasetInfo, Directory
+from finder.errors import StoreError
 from finder.service.catalog import Catalog
 from finder.storage.store import Store
 
 log = logging.getLogger(__name__)
+EMPTY_VERSION = 0  # the catalog served before any directory is published
+_STATES: weakref.WeakSet = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    """A forked worker starts with no reload thread and a free lock (the parent may have held it)."""
+    for st in list(_STATES):
+        st._lock = threading.Lock()
+        st._worker = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 @lru_cache(maxsize=4)
-def _geography(path: str) -> geography.Geography:
-    return geography.load(Path(path))
+def _geography(region: str, geodata_dir: str) -> geography.Geography:
+    return geography.load(region, Path(geodata_dir))
+
+
+def region_geography(config) -> geography.Geography:
+    """The geography of REGION (a StoreError, French, naming the build command when its files are missing)."""
+    try:
+        return _geography(config["REGION"], str(config["GEODATA_DIR"]))
+    except geography.GeographyNotBuilt as err:
+        raise StoreError(str(err), field="REGION") from None
+
+
+def demo_file(config) -> Path | None:
+    """The demo directory loaded into an empty store: the AURA demo, for region 84 only."""
+    return Path(config["DEMO_DIRECTORY"]) if config["REGION"] == geography.DEFAULT_REGION else None
+
+
+def empty_directory() -> Directory:
+    info = DatasetInfo(version=EMPTY_VERSION, demo=False, loaded_at=dt.datetime.now().isoformat(timespec="seconds"))
+    return Directory(info=info, structures={}, sites=[])
 
 
 class State:
     def __init__(
-        self, store: Store, geo: geography.Geography, check_seconds: float, geocoder: Geocoder, hide_days: int = 0
+        self,
+        store: Store,
+        geo: geography.Geography,
+        check_seconds: float,
+        geocoder: Geocoder,
+        hide_days: int = 0,
+        background: bool = False,
     ):
         self.store = store
         self.geo = geo
         self.geocoder = geocoder
         self.check_seconds = check_seconds
         self.hide_days = hide_days  # FRESHNESS_HIDE_DAYS: sites unconfirmed this long are not served (0: never)
+        self.background = background
         self.reload_error: str | None = None  # why the last check or reload failed; None when it worked
-        self._lock = threading.Lock()
+        self.build_hook = None  # tests: called with the version number before a background build
+        self._lock = threading.Lock()  # one build at a time
+        self._worker: threading.Thread | None = None
         self._hash = ""
         self._day = dt.date.today()
-        self._catalog = self._load(None)
+        published = store.published()
+        self._catalog = self._load(published[0]) if published else self._empty()
         self._checked = time.monotonic()
+        _STATES.add(self)
 
     @classmethod
     def from_config(cls, config) -> State:
         store = Store(config["DATABASE_URL"])
-        store.initialise(Path(config["DEMO_DIRECTORY"]))
-        geo = _geography(config["GEODATA_DIR"])
+        demo = demo_file(config)
+        if demo is not None:
+            store.initialise(demo)
+        else:
+            store.migrate()
+        geo = region_geography(config)
         geocoder = Geocoder(geo, config.get("BAN_URL"), config["BAN_TIMEOUT"])
-        return cls(store, geo, config["RELOAD_CHECK_SECONDS"], geocoder, config.get("FRESHNESS_HIDE_DAYS", 0))
+        return cls(
+            store,
+            geo,
+            config["RELOAD_CHECK_SECONDS"],
+            geocoder,
+            config.get("FRESHNESS_HIDE_DAYS", 0),
+            config.get("RELOAD_IN_BACKGROUND", True),
+        )
+
+    @property
+    def region_name(self) -> str:
+        return self.geo.region_name or geography.REGIONS.get(self.geo.region_code or "", geography.FRANCE)
+
+    def _empty(self) -> Catalog:
+        self._hash = ""
+        return Catalog(empty_directory(), self.geo, content_id="empty")
 
     def _load(self, version: int | None) -> Catalog:
         """The catalog of a version; with a hiding policy, of its sites confirmed recently enough today
         (the day is then part of the content id, so ETags and cached answers change with it)."""
         directory = self.store.load(version)
-        self._hash = content = self.store.content_hash(directory.info.version)
-        self._day = dt.date.today()
+        stored = content = self.store.content_hash(directory.info.version)
+        day = dt.date.today()
         if self.hide_days:
-            directory = freshness.visible(directory, self._day, self.hide_days)
-            content = f"{content}:{self._day.isoformat()}"
-        return Catalog(directory, self.geo, content_id=content)
+            directory = freshness.visible(directory, day, self.hide_days)
+            content = f"{stored}:{day.isoformat()}"
+        catalog = Catalog(directory, self.geo, content_id=content)
+        self._hash, self._day = stored, day
+        return catalog
 
     @property
     def catalog(self) -> Catalog:
@@ -82,17 +155,42 @@ class State:
         """The served catalog's engine (same pinning)."""
         return self.catalog.engine
 
+    @property
+    def empty(self) -> bool:
+        """No directory published yet (the region's first import is to come)."""
+        return self.catalog.version == EMPTY_VERSION
+
     def _current(self) -> Catalog:
         now = time.monotonic()
         if now - self._checked >= self.check_seconds:
             self._checked = now
-            try:
-                self.refresh()
-            except Exception as err:  # a failed reload keeps serving the version in hand
-                self._failed(err)
+            if self.background:
+                self._start_check()
             else:
-                self._recovered()
+                self._check()
         return self._catalog
+
+    def _start_check(self) -> None:
+        """Run a check (and a build, when needed) in this worker's thread, unless one runs already."""
+        worker = self._worker
+        if worker is not None and worker.is_alive():
+            return
+        self._worker = threading.Thread(target=self._check, name="spro-reload", daemon=True)
+        self._worker.start()
+
+    def _check(self) -> None:
+        try:
+            self.refresh()
+        except Exception as err:  # a failed reload keeps serving the version in hand
+            self._failed(err)
+        else:
+            self._recovered()
+
+    def wait_reload(self, timeout: float = 30.0) -> None:
+        """Wait for a background check in flight (tests, benchmarks)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
 
     def _failed(self, err: Exception) -> None:
         reason = " ".join(str(err).split()) or type(err).__name__
@@ -106,13 +204,18 @@ class State:
         self.reload_error = None
 
     def refresh(self) -> bool:
-        """Load the published version if it is not the one served (number or content); True when swapped."""
+        """Load the published version if it is not the one served (number or content); True when swapped.
+
+        The new catalog is built whole, then swapped in by one assignment: requests meanwhile are
+        answered from the catalog in hand."""
         published = self.store.published()
         new_day = self.hide_days and dt.date.today() != self._day
         if published is None or (tuple(published) == self._served() and not new_day):
             return False
         with self._lock:
             if tuple(published) != self._served() or new_day:
+                if self.build_hook is not None:
+                    self.build_hook(published[0])
                 self._catalog = self._load(published[0])
                 return True
         return False
@@ -122,7 +225,7 @@ class State:
 
     def readiness(self) -> dict:
         """Whether this worker should get traffic: the database answers and the last reload worked."""
-        self._current()  # a due check runs now, so a recovered database is seen at once
+        self._current()  # a due check starts now (in the background: its outcome shows at the next call)
         database = self.store.db.ping()
         ready = database and self.reload_error is None
         return {

@@ -56,6 +56,9 @@ def same(clients, url, headers=None):
         "commune=69123&status=x",
         "commune=69123&age=20&age=30",
         "commune=69123&q=%C3%A9&status=%C3%A9",
+        "lat=45.19&lon=5.72&utm_source=lettre",
+        "commune=69123&netwrok=cio",
+        "commune=69123&%C3%A9t%C3%A9=1",
     ],
 )
 def test_same_answer_as_flask(clients, qs):

@@ -112,6 +112,9 @@ def test_queries_during_publish_and_rollback_never_fail_nor_mix(server):
     )
     assert errors == []
     assert len(seen) > 50 and set(seen) == {1, 2, 3}, "the workers picked up each version without a restart"
+    deadline = time.monotonic() + 20  # each worker builds the last version in the background
+    while get(base, "/healthz")["dataset"]["version"] != CYCLE[-1] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert get(base, "/healthz")["dataset"]["version"] == CYCLE[-1]
     actions = [e["action"] for e in store.publish_log()]
     assert actions.count("rollback") >= 2 and len(actions) == len(CYCLE) + 1

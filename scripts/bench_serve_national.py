@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""Serve the synthetic national directory (100,000 sites, REGION=all) with gunicorn and measure, in one run:
+
+- start-up: from launching gunicorn (as scripts/run does) to the first /healthz answer;
+- memory: proportional set size (PSS, /proc/PID/smaps_rollup: pages shared after fork split
+  between the processes) of the master and of each worker, after start-up and after a publish;
+- the default /api/v1/sites page (bytes, plain and gzipped) and the dump /api/v1/sites.geojson.gz;
+- a publish under load: client threads ask /api/v1/sites/nearest from random communes of France
+  (answer cache off) while a new 100,000-site version is published; failed answers, latency
+  p50 / p99 / max before and after the publish, and when the last answer from the old version
+  came (after it, every worker serves the new one). Every answer names one version (its
+  ``dataset``); the script counts answers by version.
+
+Needs the national geography and directory (git-ignored):
+  python scripts/build_geodata.py --region all && python scripts/generate_national.py
+In-process nearest p50 and its ratio to a brute-force scan: scripts/bench_national.py.
+
+Usage: python scripts/bench_serve_national.py [--workers 2] [--clients 4] [--seconds 40] [--db PATH]
+(``--db``: keep the store there and reuse it on the next run; versions 1 and 2, 1 published first.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from finder.domain import geography  # noqa: E402
+from finder.domain.model import Site, Structure  # noqa: E402
+from finder.storage.store import Store  # noqa: E402
+
+DIRECTORY = ROOT / "geodata" / "build" / "national" / "directory.json"
+VERSION = re.compile(rb'"dataset":\{"version":(\d+)')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(db: Path) -> tuple[int, int, float]:
+    """Two stored versions of the national directory (the second with every site renamed): (v1, v2, seconds)."""
+    data = json.loads(DIRECTORY.read_text(encoding="utf-8"))
+    structures = [Structure.from_dict(s) for s in data["structures"]]
+    t0 = time.perf_counter()
+    store = Store(str(db))
+    store.migrate()
+    v1 = store.add_version(structures, [Site.from_dict(s) for s in data["sites"]], True, "national", "bench")
+    store.publish(v1, "bench")
+    renamed = [Site.from_dict({**s, "name": s["name"] + " ·"}) for s in data["sites"]]
+    v2 = store.add_version(structures, renamed, True, "national v2", "bench")
+    return v1, v2, time.perf_counter() - t0
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.read(), dict(r.headers)
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), dict(err.headers)
+
+
+def pss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "--ppid", str(pid), "-o", "pid="], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def memory(master: int) -> str:
+    workers = children(master)
+    sizes = [pss_mib(p) for p in workers]
+    return (
+        f"master {pss_mib(master):.0f} MiB, workers " + ", ".join(f"{s:.0f}" for s in sizes) + " MiB "
+        f"(total {pss_mib(master) + sum(sizes):.0f} MiB)"
+    )
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+
+def load(base: str, communes: list[str], stop: threading.Event, out: list, seed: int) -> None:
+    rnd = random.Random(seed)
+    while not stop.is_set():
+        url = f"{base}/api/v1/sites/nearest?commune={rnd.choice(communes)}&limit=10"
+        t0 = time.perf_counter()
+        try:
+            status, body, _ = get(url)
+        except OSError:
+            status, body = 0, b""
+        t1 = time.perf_counter()
+        m = VERSION.search(body)
+        out.append((t0, t1 - t0, status, int(m.group(1)) if m else None))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--clients", type=int, default=4)
+    p.add_argument("--seconds", type=float, default=40.0)
+    p.add_argument("--db", type=Path, help="store to create once and reuse")
+    args = p.parse_args()
+    if not DIRECTORY.is_file():
+        sys.exit(f"{DIRECTORY} is missing: run python scripts/generate_national.py")
+    communes = sorted(geography.load(geography.ALL).communes)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "spro.sqlite3"
+        if db.is_file():
+            v1, v2 = 1, 2
+            Store(str(db)).publish(v1, "bench", action="rollback")
+        else:
+            v1, v2, stored = prepare(db)
+            print(f"stored two versions of 100,000 sites in {stored:.1f} s (SQLite)")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env = dict(
+            os.environ,
+            SPRO_INSTANCE_PATH=tmp,
+            SPRO_DATABASE_URL=str(db),
+            SPRO_REGION="all",
+            SPRO_RATELIMIT_ENABLED="false",
+            SPRO_ANSWER_CACHE_SIZE="0",
+            SPRO_DEMAND_COUNTING="false",
+        )
+        gunicorn = Path(sys.executable).parent / "gunicorn"
+        conf = ROOT / "finder" / "web" / "gunicorn_conf.py"
+        t0 = time.perf_counter()
+        cmd = [str(gunicorn), "--config", str(conf), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
+        proc = subprocess.Popen(
+            [*cmd, "finder.web.wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(tmp) / "gunicorn.log", "wb"),
+        )
+        try:
+            while True:
+                if time.perf_counter() - t0 > 300 or proc.poll() is not None:
+                    sys.exit("no answer within 300 s:\n" + (Path(tmp) / "gunicorn.log").read_text()[-3000:])
+                try:
+                    if get(f"{base}/healthz")[0] == 200:
+                        break
+                except OSError:
+                    time.sleep(0.02)
+            print(f"start-up to first /healthz answer: {time.perf_counter() - t0:.2f} s ({args.workers} workers)")
+            for _ in range(20):
+                get(f"{base}/healthz")
+            print(f"PSS after start-up: {memory(proc.pid)}")
+            status, body, _ = get(f"{base}/api/v1/sites")
+            print(
+                f"default /api/v1/sites page: {len(body) / 1e6:.2f} MB, "
+                f"{len(gzip.compress(body, 6)) / 1e6:.2f} MB gzipped ({json.loads(body)['page_size']} sites)"
+            )
+            t = time.perf_counter()
+            status, dump, headers = get(f"{base}/api/v1/sites.geojson.gz")
+            first = time.perf_counter() - t
+            t = time.perf_counter()
+            again = get(f"{base}/api/v1/sites.geojson.gz", {"If-None-Match": headers["ETag"]})[0]
+            print(
+                f"dump: {len(dump) / 1e6:.1f} MB gzip, first answer {first:.2f} s (built on first use), "
+                f"revalidation {again} in {(time.perf_counter() - t) * 1000:.1f} ms"
+            )
+
+            results: list = []
+            stop = threading.Event()
+            threads = [
+                threading.Thread(target=load, args=(base, communes, stop, results, i)) for i in range(args.clients)
+            ]
+            for th in threads:
+                th.start()
+            time.sleep(args.seconds / 3)
+            published_at = time.perf_counter()
+            Store(str(db)).publish(v2, "bench")
+            time.sleep(args.seconds * 2 / 3)
+            stop.set()
+            for th in threads:
+                th.join()
+            report(results, published_at, v1, v2)
+            print(f"PSS after the publish: {memory(proc.pid)}")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def report(results: list, published_at: float, v1: int, v2: int) -> None:
+    failed = [r for r in results if r[2] != 200]
+    before = [r[1] for r in results if r[0] < published_at]
+    after = [r[1] for r in results if r[0] >= published_at]
+    every = [r[1] for r in results]
+    versions = {v: sum(1 for r in results if r[3] == v) for v in (v1, v2)}
+    old_after = [r[0] + r[1] for r in results if r[3] == v1 and r[0] + r[1] >= published_at]
+    last_old = max(old_after) - published_at if old_after else 0.0
+    first_new = min((r[0] + r[1] for r in results if r[3] == v2), default=float("nan")) - published_at
+    print(
+        f"publish under load: {len(results)} answers, {len(failed)} failed, by version {versions} "
+        f"(none other: {versions[v1] + versions[v2] == len(results) - len(failed)})"
+    )
+    print(
+        f"  latency ms before the publish p50 {pct(before, 0.5):.1f} p99 {pct(before, 0.99):.1f} "
+        f"max {max(before) * 1000:.1f}; after p50 {pct(after, 0.5):.1f} p99 {pct(after, 0.99):.1f} "
+        f"max {max(after) * 1000:.1f}; all p99 {pct(every, 0.99):.1f} ms, median {statistics.median(every) * 1000:.1f}"
+    )
+    print(
+        f"  first answer from the new version {first_new:.1f} s after the publish; last from the old one "
+        f"{last_old:.1f} s after (then every worker serves the new one)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""A newly published version is built in a background thread; requests never wait for it.
+
+The build is held by a test hook (``State.build_hook``) until the test releases it: meanwhile
+every answer comes from the old version, at once; after the swap, from the new one.
+"""
+
+import threading
+import time
+
+import pytest
+from werkzeug.test import Client
+
+from tests.conftest import make_app
+
+HOLD_SECONDS = 20.0  # the hook's own bound: a request that waited for the build would take this long
+
+
+@pytest.fixture()
+def held(tmp_path):
+    app = make_app(tmp_path, RELOAD_IN_BACKGROUND=True, RELOAD_CHECK_SECONDS=0, ANSWER_CACHE_SIZE=0)
+    st = app.extensions["spro"]
+    started, release = threading.Event(), threading.Event()
+
+    def hook(version):
+        started.set()
+        release.wait(HOLD_SECONDS)
+
+    st.build_hook = hook
+    yield app, st, started, release
+    release.set()
+    st.wait_reload()
+
+
+def _publish_smaller(st) -> int:
+    d = st.engine.directory
+    version = st.store.add_version(list(d.structures.values()), d.sites[:7], False, "test", "test")
+    st.store.publish(version, "test")
+    return version
+
+
+def test_requests_during_a_build_are_served_by_the_old_version_without_waiting(held):
+    app, st, started, release = held
+    flask, fast = app.test_client(), Client(app.wsgi_app)  # the fast path too
+    old = flask.get("/healthz").get_json()["dataset"]
+    new_version = _publish_smaller(st)
+    flask.get("/healthz")  # a due check starts the build in the background
+    assert started.wait(10), "the build did not start"
+    latencies = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        health = flask.get("/healthz").get_json()["dataset"]
+        nearest = fast.get("/api/v1/sites/nearest?commune=15014&limit=50").get_json()["dataset"]
+        latencies.append(time.perf_counter() - t0)
+        assert health == old and nearest == old  # one version, the old one, whole
+    assert max(latencies) < 2.0, latencies  # nobody waited for the held build (HOLD_SECONDS)
+    assert not release.is_set()
+    release.set()
+    st.wait_reload()
+    health = flask.get("/healthz").get_json()["dataset"]
+    assert health["version"] == new_version and health["sites"] == 7
+    assert fast.get("/api/v1/sites/nearest?commune=15014&limit=50").get_json()["dataset"]["sites"] == 7
+
+
+def test_one_build_at_a_time(held):
+    app, st, started, release = held
+    client = app.test_client()
+    _publish_smaller(st)
+    client.get("/healthz")
+    assert started.wait(10)
+    worker = st._worker
+    for _ in range(5):
+        client.get("/healthz")
+    assert st._worker is worker  # checks due meanwhile start no second thread
+    release.set()
+    st.wait_reload()
+
+
+def test_a_failed_background_build_keeps_the_version_and_is_reported(tmp_path, monkeypatch):
+    app = make_app(tmp_path, RELOAD_IN_BACKGROUND=True, RELOAD_CHECK_SECONDS=0)
+    st = app.extensions["spro"]
+    client = app.test_client()
+    old = client.get("/healthz").get_json()["dataset"]["version"]
+    _publish_smaller(st)
+
+    def broken(version=None):
+        raise OSError("base injoignable")
+
+    monkeypatch.setattr(st.store, "load", broken)
+    client.get("/healthz")
+    st.wait_reload()
+    ready = client.get("/readyz")
+    st.wait_reload()
+    assert ready.status_code == 503 and ready.get_json()["reload"] == "failed"
+    assert client.get("/healthz").get_json()["dataset"]["version"] == old
