@@ -162,10 +162,10 @@ class Runner:
         job = rows.claim(self.store, name)
         if job is None:
             return None
-        self.execute(job, name)
+        self.perform(job, name)
         return rows.get(self.store, job["id"])
 
-    def execute(self, job: dict, name: str) -> None:
+    def perform(self, job: dict, name: str) -> None:
         stop = threading.Event()
         beating = threading.Thread(target=self._beat, args=(job["id"], name, stop), daemon=True)
         beating.start()
