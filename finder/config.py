@@ -41,7 +41,12 @@ DEFAULTS = {
     # directory management (issue 6)
     "BAN_RATE_PER_SECOND": 20.0,  # requests per second to the BAN when geocoding an import
     "IMPORT_MAX_ROWS": 100_000,
-    "IMPORT_MAX_MB": 50,  # largest file accepted by /admin/import
+    "IMPORT_MAX_MB": None,  # largest file accepted (web and CLI); None: derived from IMPORT_MAX_ROWS
+    "IMPORT_BYTES_PER_ROW": 2_000,  # bound of one row of a file (the demo's CSV rows average 760 bytes)
+    # Jobs (issue 11): exports and imports run outside the request by threads of each app process
+    "JOBS_THREADS": 1,  # job threads per app process (0: none; then run `spro-finder jobs run-worker`)
+    "JOBS_POLL_SECONDS": 1.0,  # how often an idle job thread looks for a queued job
+    "JOBS_STALE_SECONDS": 120.0,  # a running job without heartbeat this long is failed (its worker died)
     "IMPORT_COMMUNE_TOLERANCE_M": 500.0,  # a site may lie this far outside its declared commune
     "LOGIN_MAX_FAILURES": 5,  # failed logins before an account is locked
     "LOGIN_LOCK_SECONDS": 900,
@@ -265,7 +270,7 @@ def _check_staff(config: dict) -> None:
     for key, kind in (
         ("BAN_RATE_PER_SECOND", float),
         ("IMPORT_MAX_ROWS", int),
-        ("IMPORT_MAX_MB", float),
+        ("IMPORT_BYTES_PER_ROW", int),
         ("IMPORT_COMMUNE_TOLERANCE_M", float),
         ("LOGIN_MAX_FAILURES", int),
         ("LOGIN_LOCK_SECONDS", float),
@@ -276,9 +281,42 @@ def _check_staff(config: dict) -> None:
             raise ConfigError(f"{key} doit être un nombre (reçu : {config[key]!r}).") from None
         if config[key] <= 0:
             raise ConfigError(f"{key} doit être strictement positif (reçu : {config[key]}).")
+    if config.get("IMPORT_MAX_MB") is not None:
+        try:
+            config["IMPORT_MAX_MB"] = float(config["IMPORT_MAX_MB"])
+        except (TypeError, ValueError):
+            raise ConfigError(f"IMPORT_MAX_MB doit être un nombre (reçu : {config['IMPORT_MAX_MB']!r}).") from None
+        if config["IMPORT_MAX_MB"] <= 0:
+            raise ConfigError(f"IMPORT_MAX_MB doit être strictement positif (reçu : {config['IMPORT_MAX_MB']}).")
+    _check_jobs(config)
     secret = config.get("SECRET_KEY")
     if secret is not None and len(str(secret)) < 16:
         raise ConfigError("SECRET_KEY trop courte : 16 caractères au moins (32 octets aléatoires conseillés).")
+
+
+IMPORT_BASE_BYTES = 1 << 20  # the header, a BOM, a multipart envelope
+
+
+def import_max_bytes(config: Mapping) -> int:
+    """The largest import file, in bytes: IMPORT_MAX_MB when set, else IMPORT_MAX_ROWS rows of
+    IMPORT_BYTES_PER_ROW bytes and 1 MiB (100,000 rows: 191.7 MiB), so that a file of as many rows as
+    allowed is never refused for its size (the upload limit of the staff pages is the same)."""
+    explicit = config.get("IMPORT_MAX_MB")
+    if explicit is not None:
+        return int(float(explicit) * 1024 * 1024)
+    rows = int(config.get("IMPORT_MAX_ROWS", DEFAULTS["IMPORT_MAX_ROWS"]))
+    return rows * int(config.get("IMPORT_BYTES_PER_ROW", DEFAULTS["IMPORT_BYTES_PER_ROW"])) + IMPORT_BASE_BYTES
+
+
+def _check_jobs(config: dict) -> None:
+    config["JOBS_THREADS"] = _int_at_least(config, "JOBS_THREADS", 0)
+    for key in ("JOBS_POLL_SECONDS", "JOBS_STALE_SECONDS"):
+        try:
+            config[key] = float(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key} doit être un nombre de secondes (reçu : {config[key]!r}).") from None
+        if config[key] <= 0:
+            raise ConfigError(f"{key} doit être strictement positif (reçu : {config[key]}).")
 
 
 def check_directory(config: dict) -> None:

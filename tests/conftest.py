@@ -26,6 +26,15 @@ def pytest_configure(config):
     config.option.allow_hosts = "127.0.0.1,::1,localhost"
 
 
+@pytest.fixture(autouse=True)
+def _stop_job_threads():
+    """Job threads started by a test's app (a queued export or import) end with the test."""
+    yield
+    from finder.web import jobs
+
+    jobs.stop_all()
+
+
 @pytest.fixture(scope="session")
 def geo():
     return _geography(geography.DEFAULT_REGION, str(geography.GEODATA_DIR))

@@ -67,3 +67,22 @@ def fingerprint(store: Store) -> tuple:
             for (data,) in con.execute(f"SELECT data FROM {table} WHERE version=? ORDER BY id", (version,)):
                 digest.update(data.encode())
     return version, count, digest.hexdigest()
+
+
+def settle(client, location: str, timeout: float = 60.0):
+    """GET a job's page (Flask test client) until the job has ended; the last answer, with its ``url``.
+
+    An import job's page then leads to its report (303), followed here.
+    """
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = client.get(location)
+        if answer.status_code == 303:
+            location = answer.location
+            answer = client.get(location)
+        if answer.status_code != 200 or 'http-equiv="refresh"' not in answer.text or time.monotonic() > deadline:
+            answer.url = location
+            return answer
+        time.sleep(0.1)

@@ -18,6 +18,7 @@ from finder.cli import campaigns as cli_campaigns
 from finder.cli import context
 from finder.cli import database as cli_database
 from finder.cli import directory as cli_directory
+from finder.cli import jobs as cli_jobs
 from finder.cli import staff as cli_staff
 from finder.cli.common import add_options, as_args, print_table
 from finder.errors import FinderError
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_directory.register(sub)
     cli_database.register(sub)
     cli_campaigns.register(sub)
+    cli_jobs.register(sub)
     return p
 
 

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from finder.config import import_max_bytes
 from finder.directory import batch_geocode, datainclusion, positions, versions
 from finder.directory.checks import Problem
 from finder.directory.report import Report
@@ -30,7 +31,7 @@ class Settings:
     today: dt.date = field(default_factory=dt.date.today)
     tolerance_m: float = 500.0
     max_rows: int = 100_000
-    max_bytes: int | None = None  # the file's size (IMPORT_MAX_MB); None: no limit
+    max_bytes: int | None = None  # the file's size (finder.config.import_max_bytes); None: no limit
     ban_url: str | None = None
     ban_timeout: float = 2.0
     ban_rate: float = 20.0
@@ -42,7 +43,7 @@ class Settings:
         return cls(
             tolerance_m=float(config.get("IMPORT_COMMUNE_TOLERANCE_M", 500)),
             max_rows=int(config.get("IMPORT_MAX_ROWS", 100_000)),
-            max_bytes=int(float(config.get("IMPORT_MAX_MB", 50)) * 1024 * 1024),
+            max_bytes=import_max_bytes(config),
             ban_url=config.get("BAN_URL") or None,
             ban_timeout=float(config.get("BAN_TIMEOUT", 2.0)),
             ban_rate=float(config.get("BAN_RATE_PER_SECOND", 20)),

@@ -32,7 +32,8 @@ MAX_CELL_CHARS = 32_767  # a spreadsheet cell's own limit
 CELLS_PER_ROW = 64  # average cells per row over a whole XLSX file (the format has 31 columns)
 XML_BYTES_PER_ROW = 4_096  # average XML per row, decompressed (a row of the format takes about 2 kB)
 XML_BASE_BYTES = 16 << 20  # styles, theme, images…
-SNIFF_CHARS = 65_536  # of the first line, to choose the separator
+SNIFF_CHARS = 65_536
+PROGRESS_ROWS = 1_000  # rows written between two progress calls  # of the first line, to choose the separator
 
 
 class FileProblem(Exception):
@@ -293,8 +294,11 @@ def write_csv(header: list[str], rows: list[list[str]], separator: str = ";", bo
     return ("\ufeff" if bom else "").encode("utf-8") + out.getvalue().encode("utf-8")
 
 
-def write_xlsx(header: list[str], rows: list[list[str]], title: str = "lieux") -> bytes:
-    """An XLSX workbook with one sheet; every cell is text (never a formula)."""
+def write_xlsx(header: list[str], rows: list[list[str]], title: str = "lieux", progress=None) -> bytes:
+    """An XLSX workbook with one sheet; every cell is text (never a formula).
+
+    ``progress(done, total)``: called every ``PROGRESS_ROWS`` rows and at the end.
+    """
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
@@ -307,8 +311,12 @@ def write_xlsx(header: list[str], rows: list[list[str]], title: str = "lieux") -
         return cell
 
     sheet.append([text_cell(h) for h in header])
-    for row in rows:
+    for i, row in enumerate(rows):
         sheet.append([text_cell(c) if c else None for c in row])
+        if progress and i % PROGRESS_ROWS == 0:
+            progress(i, len(rows))
+    if progress:
+        progress(len(rows), len(rows))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

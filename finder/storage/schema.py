@@ -215,6 +215,32 @@ DIRECTORY_TABLES: dict[str, str] = {
     """,
 }
 
+# Issue 11: long staff operations (exports, imports with geocoding) run as jobs outside the request.
+JOB_TABLES: dict[str, str] = {
+    "jobs": """
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        params TEXT NOT NULL,
+        input BLOB,
+        state TEXT NOT NULL,
+        stage TEXT NOT NULL DEFAULT '',
+        done INTEGER NOT NULL DEFAULT 0,
+        total INTEGER NOT NULL DEFAULT 0,
+        message TEXT NOT NULL DEFAULT '',
+        error TEXT,
+        result BLOB,
+        result_name TEXT,
+        result_type TEXT,
+        outcome TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        worker TEXT,
+        heartbeat REAL
+    """,
+}
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "tables of the first release", tuple(_table(n, c) for n, c in INITIAL_TABLES.items())),
     Migration(
@@ -237,6 +263,12 @@ MIGRATIONS: list[Migration] = [
             "CREATE INDEX IF NOT EXISTS campaign_targets_campaign ON campaign_targets (campaign_id)",
         ),
     ),
+    Migration(
+        5,
+        "jobs: exports, imports and geocoding run by a worker outside the request, with progress and a result",
+        tuple(_table(n, c) for n, c in JOB_TABLES.items())
+        + ("CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id)",),
+    ),
 ]
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "migrations are numbered 1, 2, … in order"
@@ -244,4 +276,4 @@ assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "migrations
 
 def tables() -> set[str]:
     """Every table the migrations create."""
-    return set(INITIAL_TABLES) | set(LATER_TABLES) | set(DIRECTORY_TABLES)
+    return set(INITIAL_TABLES) | set(LATER_TABLES) | set(DIRECTORY_TABLES) | set(JOB_TABLES)

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         espace,
         fastpath,
         http,
+        jobs,
         legal,
         metrics,
         opendata,
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     staff.register(app)
     app.register_blueprint(admin.bp)
+    jobs.init_app(app)  # job threads start after gunicorn's fork (post_fork) or when this process queues a job
     app.register_blueprint(docs.bp)
     app.register_blueprint(embed.bp)
     app.register_blueprint(espace.bp)

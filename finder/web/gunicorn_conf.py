@@ -4,6 +4,8 @@ Access logs: one JSON object per request on standard output (``finder.web.access
 the audit trail (logger ``spro.audit``, JSON lines too); errors on standard error.
 ``SPRO_ACCESS_LOG``: ``-`` (standard output, the default), a file, or ``off``.
 
+Jobs (``finder.web.jobs``): ``post_fork`` starts the job threads of each worker.
+
 Metrics (``finder.web.metrics``): prometheus_client's multiprocess mode needs
 ``PROMETHEUS_MULTIPROC_DIR`` before the app is imported, so it is set here: the folder given
 (the systemd unit's ``/run/spro-finder/metrics``), emptied when the server starts, or else a
@@ -35,6 +37,13 @@ _metrics_dir = Path(os.environ[_METRICS_ENV])
 _metrics_dir.mkdir(parents=True, exist_ok=True)
 for _stale in _metrics_dir.glob("*.db"):  # a previous run's values: counters start again from zero
     _stale.unlink()
+
+
+def post_fork(server, worker):
+    """Each worker runs its job threads (exports, imports): threads of the preloaded parent do not survive a fork."""
+    from finder.web import jobs
+
+    jobs.after_fork()
 
 
 def child_exit(server, worker):

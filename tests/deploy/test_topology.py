@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -97,7 +98,12 @@ def test_a_publish_through_host_a_is_served_through_nginx_by_both(topo):
     data = export.to_bytes(store.load(), geo()).replace(b"Aurillac", b"Aurillac (15)")
     store.db.close()
     files = {"fichier": ("annuaire.csv", io.BytesIO(data), "text/csv")}
-    assert a.request("POST", "/admin/import", data={"csrf_token": csrf}, files=files).status_code == 303
+    queued = a.request("POST", "/admin/import", data={"csrf_token": csrf}, files=files)
+    assert queued.status_code == 303
+    job = urlsplit(queued.headers["Location"]).path
+    deadline = time.monotonic() + 60
+    while a.request("GET", job).status_code != 303 and time.monotonic() < deadline:  # 303: done, to its report
+        time.sleep(0.2)
     published = a.request("POST", "/admin/versions/2/publier", data={"csrf_token": csrf, "action": "publish"})
     assert published.status_code == 303
     front = Front(topo)

@@ -100,6 +100,7 @@ def test_migrate_creates_every_table_once_and_is_idempotent(tmp_path):
         "campaigns",
         "campaign_targets",
         "search_demand",
+        "jobs",
     }
     assert schema.tables() == expected
     assert expected <= names

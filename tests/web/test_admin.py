@@ -12,7 +12,7 @@ from finder.service.accounts import Accounts
 from finder.storage import widget_loads
 from finder.storage.store import Store
 from tests.conftest import make_app
-from tests.import_helpers import demo_rows, geo, to_csv
+from tests.import_helpers import demo_rows, geo, settle, to_csv
 
 PASSWORD = "un mot de passe solide"
 
@@ -59,12 +59,12 @@ def test_staff_pages_need_login(app, client):
     posts = [r for r in admin_rules(app, "POST") if r.endpoint != "admin.login"]
     assert len(gets) >= 10 and len(posts) >= 5
     for rule in gets:
-        values = {"version": 1, "report_id": 1, "fmt": "csv", "name": "schema.json", "campaign_id": 1}
+        values = {"version": 1, "report_id": 1, "fmt": "csv", "name": "schema.json", "campaign_id": 1, "job_id": 1}
         r = client.get(_fill(rule.rule, values))
         assert r.status_code == 302 and r.location.startswith("/admin/login?next="), rule.rule
     for rule in posts:
         r = client.post(
-            _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x"}),
+            _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x", "fmt": "csv"}),
             data={"csrf_token": "x"},
         )
         assert r.status_code == 401, rule.rule
@@ -91,7 +91,7 @@ def test_login_sets_a_secure_session_cookie_and_renews_the_csrf_token(client):
 
 def test_csrf_is_enforced_on_every_form(app, staff):
     for rule in admin_rules(app, "POST"):
-        url = _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x"})
+        url = _fill(rule.rule, {"version": 1, "change_id": 1, "campaign_id": 1, "username": "x", "fmt": "csv"})
         for data in ({}, {"csrf_token": "faux"}):
             r = staff.post(url, data=data)
             assert r.status_code == 400 and "Jeton de sécurité" in r.text, (url, data)
@@ -168,8 +168,8 @@ def upload(staff, data: bytes, name="annuaire.csv", dry_run=False):
 def test_upload_report_publish_and_rollback(app, staff):
     data = export.to_bytes(Store(app.config["DATABASE"]).load(), geo()).replace(b"Aurillac", b"Aurillac (15)")
     r = upload(staff, data)
-    assert r.status_code == 303
-    report = staff.get(r.location)
+    assert r.status_code == 303 and r.location.startswith("/admin/travaux/")
+    report = settle(staff, r.location)
     assert "0 erreur(s)" in report.text and "Publier la version 2" in report.text
     assert staff.get("/healthz").get_json()["dataset"]["version"] == 1  # stored, not yet served
     r = staff.post("/admin/versions/2/publier", data={"csrf_token": staff.csrf, "action": "publish"})
@@ -186,9 +186,9 @@ def test_bad_upload_gets_a_report_with_csv_and_nothing_changes(app, staff):
     rows = demo_rows(3)
     rows[1]["telephone"] = "12"
     r = upload(staff, to_csv(rows))
-    page = staff.get(r.location)
+    page = settle(staff, r.location)
     assert "Import refusé" in page.text and "Téléphone invalide" in page.text and "Publier" not in page.text
-    csv = staff.get(r.location + "/rapport.csv")
+    csv = staff.get(page.url + "/rapport.csv")
     assert csv.mimetype == "text/csv" and "attachment" in csv.headers["Content-Disposition"]
     lines = csv.data.decode("utf-8-sig").splitlines()
     assert lines[0] == "ligne;champ;gravite;code;message;valeur"
@@ -198,7 +198,7 @@ def test_bad_upload_gets_a_report_with_csv_and_nothing_changes(app, staff):
 
 def test_dry_run_upload_stores_no_version(app, staff):
     r = upload(staff, to_csv(demo_rows(3)), dry_run=True)
-    page = staff.get(r.location).text
+    page = settle(staff, r.location).text
     assert "essai à blanc" in page and "Publier" not in page
     assert len(Store(app.config["DATABASE"]).versions()) == 1
 
@@ -206,26 +206,39 @@ def test_dry_run_upload_stores_no_version(app, staff):
 def test_upload_errors(app, staff):
     assert upload(staff, b"", name="").status_code == 400
     app.config["IMPORT_MAX_MB"] = 0.001
-    r = upload(staff, b"x" * 5000)
+    r = upload(staff, b"x" * 100_000)  # beyond the limit and the form's envelope: never received
     assert r.status_code == 413 and "trop volumineux" in r.text
+    r = upload(staff, b"x" * 5000)  # received (within the envelope), refused by the import's own check
+    assert "trop volumineux" in settle(staff, r.location).text
 
 
 def test_a_file_too_large_to_receive_is_kept_in_the_import_log(app, staff):
     from finder.storage import import_log
 
     app.config["IMPORT_MAX_MB"] = 0.001
-    assert upload(staff, b"x" * 5000).status_code == 413
+    assert upload(staff, b"x" * 100_000).status_code == 413
     (last,) = import_log.recent(Store(app.config["DATABASE"]), limit=1)
     assert last["errors"] == 1 and last["author"] == "alice" and last["version"] is None
     assert "trop volumineux" in staff.get(f"/admin/imports/{last['id']}").text
 
 
+def exported(staff, url: str):
+    """Start an export job from its button, wait for it, download its file."""
+    r = staff.post(url, data={"csrf_token": staff.csrf})
+    assert r.status_code == 303 and r.location.startswith("/admin/travaux/"), r.status_code
+    page = settle(staff, r.location)
+    link = re.search(r'href="(/admin/travaux/\d+/fichier)"', page.text)
+    assert link, page.text
+    return staff.get(link.group(1))
+
+
 def test_exports_and_schema_downloads(staff):
-    csv = staff.get("/admin/export.csv")
+    csv = exported(staff, "/admin/export.csv")
     assert csv.mimetype == "text/csv" and csv.headers["X-Content-Type-Options"] == "nosniff"
     assert csv.data.startswith(b"\xef\xbb\xbfid;nom;structure_id")
-    assert staff.get("/admin/versions/1/export.xlsx").data.startswith(b"PK")
+    assert exported(staff, "/admin/versions/1/export.xlsx").data.startswith(b"PK")
     assert staff.get("/admin/export.pdf").status_code == 404
+    assert staff.post("/admin/export.pdf", data={"csrf_token": staff.csrf}).status_code == 404
     assert staff.get("/admin/schema/schema.json").get_json()["primaryKey"] == "id"
     assert staff.get("/admin/schema/autre.json").status_code == 404
     assert "structure_zone_eligibilite" in staff.get("/admin/schema").text

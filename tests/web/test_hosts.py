@@ -21,7 +21,7 @@ from finder.storage import audit, import_log
 from finder.storage.store import Store
 from finder.web.access_log import ACCESS_FORMAT, JsonLogger
 from tests.conftest import make_app
-from tests.import_helpers import geo
+from tests.import_helpers import geo, settle
 from tests.web.test_admin import PASSWORD, login, token
 
 KEY = "une clé partagée par tous les serveurs"
@@ -59,7 +59,9 @@ def test_a_publish_through_one_host_is_served_by_the_other(hosts):
     csrf = token(staff.get("/admin/").text)
     data = export.to_bytes(Store(a.config["DATABASE_URL"]).load(), geo()).replace(b"Aurillac", b"Aurillac (15)")
     form = {"csrf_token": csrf, "fichier": (io.BytesIO(data), "annuaire.csv")}
-    assert staff.post("/admin/import", data=form, content_type="multipart/form-data").status_code == 303
+    queued = staff.post("/admin/import", data=form, content_type="multipart/form-data")
+    assert queued.status_code == 303
+    assert "Publier la version 2" in settle(staff, queued.location).text  # the import job ran, its report shown
     assert staff.post("/admin/versions/2/publier", data={"csrf_token": csrf, "action": "publish"}).status_code == 303
     assert other.get("/healthz").get_json()["dataset"]["version"] == 2
     assert "Aurillac (15)" in json.dumps(other.get(NEAREST).get_json(), ensure_ascii=False)

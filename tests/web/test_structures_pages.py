@@ -298,7 +298,9 @@ def test_the_two_open_data_files_import_from_the_staff_page(app, staff):
         "fichier": [(io.BytesIO(files[0]), "services.json"), (io.BytesIO(files[1]), "structures.json")],
     }
     r = staff.post("/admin/import", data=form, content_type="multipart/form-data")
-    report = staff.get(r.location).text
+    from tests.import_helpers import settle
+
+    report = settle(staff, r.location).text
     assert "services.json + structures.json" in report and "0 lieu(x) ajouté(s), 0 supprimé(s), 0 modifié(s)" in report
 
 

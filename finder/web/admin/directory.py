@@ -1,24 +1,24 @@
-"""Staff pages for the directory: upload → validation report (HTML, CSV) → publish; versions,
-rollback and exports. Routes of the ``admin`` blueprint.
+"""Staff pages for the directory: upload → import job → validation report (HTML, CSV) → publish;
+versions, rollback and exports (jobs too). Routes of the ``admin`` blueprint.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from finder.directory import columns, export, importer, report, tablefile, versions
-from finder.errors import InvalidParameter
+from finder.directory import columns, report, tablefile, versions
+from finder.errors import InvalidParameter, NotFound
+from finder.service import jobs
 from finder.storage import import_log
 from finder.web import security, state
+from finder.web.admin.jobs import started
 from finder.web.admin.views import bp
 from finder.web.downloads import download
 
 SHOWN_ISSUES = 500  # per severity on the page; the CSV has them all
-WEB_BAN_BUDGET_SECONDS = 20.0  # below gunicorn's worker timeout
 
 
 def _filename(name: str | None) -> str:
@@ -48,25 +48,15 @@ def import_form():
 
 @bp.post("/import")
 def import_upload():
+    """Queue the file as an import job (read, validate, geocode, store) and show its progress page."""
     uploads = [f for f in request.files.getlist("fichier") if f.filename]  # size limited by the blueprint's guard
     dry_run = request.form.get("essai") == "1"
     if not uploads or len(uploads) > 2:
         message = "Choisissez un fichier CSV ou XLSX (ou les deux fichiers JSON data·inclusion)."
         return render_template("admin/import.html", error=message), 400
-    upload = uploads[0]
-    data = upload.read() if len(uploads) == 1 else [u.read() for u in uploads]
-    st = state()
-    settings = importer.Settings.from_config(current_app.config, ban_budget_seconds=WEB_BAN_BUDGET_SECONDS)
-    result = importer.run(
-        data,
-        st.store,
-        st.geo,
-        settings,
-        author=security.current_user(),
-        filename=" + ".join(_filename(u.filename) for u in uploads),
-        dry_run=dry_run,
-    )
-    return redirect(url_for("admin.import_report", report_id=result.report_id), code=303)
+    name = " + ".join(_filename(u.filename) for u in uploads)
+    job_id = jobs.start_import(state().store, [u.read() for u in uploads], name, security.current_user(), dry_run)
+    return started(job_id)
 
 
 def _logged(report_id: int) -> tuple[dict, report.Report]:
@@ -125,12 +115,22 @@ def publish(version: int):
 
 @bp.get("/export.<fmt>")
 @bp.get("/versions/<int:version>/export.<fmt>")
+def export_form(fmt: str, version: int | None = None):
+    """The export as a button (a job is started by POST only): the links of older pages land here."""
+    _exportable(fmt, version)
+    return render_template("admin/export.html", fmt=fmt, version=version)
+
+
+@bp.post("/export.<fmt>")
+@bp.post("/versions/<int:version>/export.<fmt>")
 def export_file(fmt: str, version: int | None = None):
-    if fmt not in ("csv", "xlsx"):
+    """Queue the export (CSV, XLSX) of the published version or of ``version``; show its progress page."""
+    _exportable(fmt, version)
+    return started(jobs.start_export(state().store, fmt, version, security.current_user()))
+
+
+def _exportable(fmt: str, version: int | None) -> None:
+    if fmt not in jobs.MEDIA:
         abort(404)
-    st = state()
-    directory = st.store.load(version)
-    data = export.to_bytes(directory, st.geo, fmt)
-    stamp = dt.date.today().isoformat()
-    mimetype = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return download(data, f"annuaire-spro-v{directory.info.version}-{stamp}.{fmt}", mimetype)
+    if version is not None and version not in {v["id"] for v in state().store.versions()}:
+        raise NotFound(f"La version {version} n'existe pas.", field="version")

@@ -10,6 +10,7 @@ import datetime as dt
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from finder.config import import_max_bytes
 from finder.directory import freshness, importer
 from finder.service import authz, usage
 from finder.storage import import_log
@@ -17,12 +18,13 @@ from finder.web import security, state
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PUBLIC_ENDPOINTS = {"admin.login"}
+UPLOAD_ENVELOPE_BYTES = 64 * 1024  # the multipart form around the file(s): boundaries, token, checkbox
 WIDGET_TOP = 20  # origins listed on the dashboard; the others are summed up
 
 
 @bp.before_request
 def guard():
-    request.max_content_length = int(float(current_app.config["IMPORT_MAX_MB"]) * 1024 * 1024)
+    request.max_content_length = import_max_bytes(current_app.config) + UPLOAD_ENVELOPE_BYTES
     if request.endpoint in PUBLIC_ENDPOINTS:
         security.check_csrf()
         return None
@@ -40,11 +42,21 @@ bp.after_request(security.staff_headers)
 
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(_err):
-    message = f"Fichier trop volumineux : {current_app.config['IMPORT_MAX_MB']:g} Mo au plus."
+    message = f"Fichier trop volumineux : {_max_mb()} Mo au plus."
     user = security.current_user()  # checked by the guard before the body was read
     if request.endpoint == "admin.import_upload" and user:
         importer.refuse(state().store, message, user, "(fichier non reçu)")
     return render_template("admin/import.html", error=message), 413
+
+
+def _max_mb() -> str:
+    """The import size limit in MB as a French number (« 191,7 »)."""
+    return f"{import_max_bytes(current_app.config) / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0")
+
+
+@bp.context_processor
+def _limits():
+    return {"import_max_mb": _max_mb()}
 
 
 @bp.route("/login", methods=["GET", "POST"])
