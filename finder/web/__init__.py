@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         espace,
         fastpath,
         http,
+        i18n,
         metrics,
         opendata,
         pages,
@@ -63,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     metrics.init_app(app)  # first: its hook names the route before any other hook may answer
     assets.init_app(app, ROOT / "static")
     http.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -128,6 +128,12 @@ def index():
     return render_template("search.html", **ctx), status
 
 
+@bp.get("/le-spro-c-est-quoi")
+def falc():
+    """« Le SPRO, c'est quoi ? » in easy-to-read French (and its translations), linked from every page."""
+    return render_template("falc.html", falc_page=True)
+
+
 @bp.get("/lieux/<site_id>")
 def site(site_id: str):
     engine = state().engine
