@@ -28,7 +28,7 @@ def page(client, url, status=200):
 
 def test_home_is_a_french_form_with_demo_banner(client):
     html = page(client, "/")
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert 'href="#contenu"' in html and 'id="contenu"' in html
     assert "les structures et lieux affichés sont fictifs" in html
     for field in ('id="q"', 'id="age"', 'id="status"', 'id="qualification"', 'name="level"', 'id="accessible"'):
