@@ -65,5 +65,5 @@ def test_every_package_says_what_it_owns_and_may_import(package):
 
 def test_top_level_holds_only_packages_and_base_modules():
     modules = sorted(p.name for p in ROOT.glob("*.py"))
-    assert modules == ["__init__.py", "config.py", "errors.py"]
+    assert modules == ["__init__.py", "config.py", "errors.py", "text.py"]
     assert sorted(p.name for p in ROOT.iterdir() if p.is_dir() and p.name != "__pycache__") == sorted(ALLOWED)

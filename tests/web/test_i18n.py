@@ -27,8 +27,9 @@ def used_msgids() -> dict:
     for folder, method in (("templates", "jinja2"), ("finder", "python")):
         pattern = "**.html" if method == "jinja2" else "**.py"
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT / folder, method_map=[(pattern, method)], keywords={"_": None, "gettext": None, "N_": None,
-                                                                    "ngettext": (1, 2)}
+            ROOT / folder,
+            method_map=[(pattern, method)],
+            keywords={"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)},
         ):
             found.setdefault(message, f"{folder}/{filename}:{lineno}")
     return found
@@ -173,7 +174,11 @@ def test_vocabulary_translated_directory_content_as_entered(client):
         ("/api/v1/sites?status=nope", {"Accept-Language": "en"}, "Unknown value for “status”: “nope”."),
         ("/api/v1/sites?status=nope&lang=uk", {"Accept-Language": "en"}, "Невідоме значення для «status»: «nope»."),
         ("/api/v1/sites?status=nope", {}, "Valeur inconnue pour « status » : « nope »."),
-        ("/api/v1/sites/nearest?lat=45&lon=x", {"Accept-Language": "es"}, "«lon» debe ser un número decimal (recibido: «x»)."),
+        (
+            "/api/v1/sites/nearest?lat=45&lon=x",
+            {"Accept-Language": "es"},
+            "«lon» debe ser un número decimal (recibido: «x»).",
+        ),
         ("/api/v1/sites/nearest?lat=45", {"Accept-Language": "ar"}, "«lat» و«lon» يُعطيان معًا: «lon» ناقص."),
         ("/api/v1/sites?network=zz", {"Accept-Language": "en"}, "Unknown Network: “zz”."),
     ],
