@@ -65,7 +65,7 @@ def test_falc_page_short_sentences_one_idea_per_line(client):
 @pytest.mark.parametrize("url", ["/", "/?commune=15014", "/lieux/nope", FALC_URL, "/embed?commune=15014"])
 def test_falc_page_reachable_from_every_citizen_page(client, url):
     html = text(client.get(url))
-    assert f'href="{FALC_URL}' in html or f'/le-spro-c-est-quoi?lang=' in html
+    assert f'href="{FALC_URL}' in html or "/le-spro-c-est-quoi?lang=" in html
 
 
 def test_widget_falc_preset_carried_without_cookie(client):
