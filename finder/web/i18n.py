@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, g, request
 from babel import support
+from flask import Flask, g, request
 from flask_babel import Babel, get_locale
 from werkzeug.urls import iri_to_uri
 
