@@ -25,7 +25,7 @@ from werkzeug.urls import iri_to_uri
 
 from finder.config import ROOT
 from finder.service import params
-from finder.text import Text
+from finder.text import Text, in_language
 
 LANGUAGES = tuple(code for code, _name in params.LANGUAGES)  # declared once, with the ``lang`` parameter
 NAMES = dict(params.LANGUAGES)
@@ -108,12 +108,7 @@ def ngettext(singular: str, plural: str, num: int) -> str:
 
 def translate(text: str) -> str:
     """A text in the request's language: a ``finder.text.Text`` by its msgid, any other str as is."""
-    if not isinstance(text, Text):
-        return text
-    translated_text = gettext(text.msgid)
-    if not text.values:
-        return translated_text
-    return translated_text % {k: translate(v) for k, v in text.values.items()}
+    return in_language(text, gettext) if isinstance(text, Text) else text
 
 
 def switch_url(code: str) -> str:

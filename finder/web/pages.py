@@ -11,6 +11,7 @@ from finder.domain import hours, vocab
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
 from finder.web import state
+from finder.web.i18n import translate
 
 bp = Blueprint("pages", __name__)
 WHERE_KEYS = ("q", "lat", "lon", "commune")
@@ -32,12 +33,13 @@ def date_fr(value) -> str:
     """An ISO date (or a date) in words: '22 mars 2026'."""
     if not value:
         return ""
-    return hours.format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+    return translate(hours.format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value)))
 
 
 @bp.app_template_filter("sentence")
 def sentence(text: str) -> str:
     """First letter upper-cased, the rest kept (Jinja's capitalize would lower « Noël »)."""
+    text = translate(text)
     return text[:1].upper() + text[1:] if text else ""
 
 
