@@ -142,7 +142,7 @@ def remember(response):
     """Keep a language or FALC choice given by parameter in a cookie; say what the page varies on."""
     if not translated() or request.path.startswith("/api/"):
         return response
-    response.headers.add("Vary", "Accept-Language, Cookie")
+    response.vary.update(("Accept-Language", "Cookie"))  # one Vary header, merged with Accept-Encoding
     if not remembers():
         return response
     asked = request.args.get("lang")
