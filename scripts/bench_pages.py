@@ -6,7 +6,9 @@ Then the cost of the unmet-demand counter: the search page on two apps, counting
 (DEMAND_COUNTING, flushed every DEMAND_FLUSH_SECONDS as in production), measured in
 alternating rounds in one run; prints both medians and their ratio.
 
-Usage: python scripts/bench_pages.py [--runs 200] [--rounds 10]
+Then the results pages in every language and in the easy-to-read mode (FALC): size and median time.
+
+Usage: python scripts/bench_pages.py [--runs 200] [--rounds 10] [--skip-counter]
 """
 
 from __future__ import annotations
@@ -40,24 +42,37 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=200)
     p.add_argument("--rounds", type=int, default=10, help="alternating rounds of the counter comparison")
+    p.add_argument("--skip-counter", action="store_true", help="leave out the counter comparison")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app({"DATABASE": str(Path(tmp) / "bench.sqlite3")})
         client = app.test_client()
         print(f"{'page':<28} {'HTML':>9} {'gzipped':>9} {'median':>9} {'p95':>9}")
         for label, url in PAGES:
-            raw = len(client.get(url).data)  # also warms the caches
-            times, size = [], 0
-            for _ in range(args.runs):
-                t = time.perf_counter()
-                r = client.get(url, headers=GZIP)
-                times.append((time.perf_counter() - t) * 1000)
-                size = len(r.data)
-            p95 = statistics.quantiles(times, n=20)[-1]
-            median = statistics.median(times)
-            print(f"{label:<28} {raw / 1024:6.1f} KB {size / 1024:6.1f} KB {median:6.1f} ms {p95:6.1f} ms")
+            measure(client, label, url, args.runs)
+        print(f"\nresults page in every language, {PAGES[0][1]}")
+        for mode in MODES:
+            measure(client, mode, PAGES[0][1] + "&" + mode, args.runs)
         app.extensions["spro_demand"].flush()
-        compare_counter(Path(tmp), args.runs, args.rounds)
+        if not args.skip_counter:
+            compare_counter(Path(tmp), args.runs, args.rounds)
+
+
+MODES = ["lang=fr", "lang=en", "lang=ar", "lang=uk", "lang=es", "lang=pt", "falc=1", "falc=1&lang=ar"]
+
+
+def measure(client, label: str, url: str, runs: int) -> None:
+    """One line: HTML size raw and gzipped, median and p95 server time over ``runs`` requests."""
+    raw = len(client.get(url).data)  # also warms the caches
+    times, size = [], 0
+    for _ in range(runs):
+        t = time.perf_counter()
+        r = client.get(url, headers=GZIP)
+        times.append((time.perf_counter() - t) * 1000)
+        size = len(r.data)
+    p95 = statistics.quantiles(times, n=20)[-1]
+    median = statistics.median(times)
+    print(f"{label:<28} {raw / 1024:6.1f} KB {size / 1024:6.1f} KB {median:6.1f} ms {p95:6.1f} ms")
 
 
 def compare_counter(tmp: Path, runs: int, rounds: int) -> None:

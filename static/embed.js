@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var PRESETS = ["commune", "network", "department", "level", "age", "status", "qualification",
-                 "profile", "limit", "view", "accent"];
+                 "profile", "limit", "view", "accent", "lang", "falc"];
   var script = document.currentScript;
   if (!script || !script.src) { return; }
   var server = new URL(script.src).origin;

@@ -25,22 +25,23 @@ from opening_hours import OpeningHours, ParserError, State
 
 from finder.domain import holidays
 from finder.domain.model import Closure
+from finder.text import N_, join
 
 PARIS = ZoneInfo("Europe/Paris")
-DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+DAYS = [N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"), N_("vendredi"), N_("samedi"), N_("dimanche")]
 MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+    N_("janvier"),
+    N_("février"),
+    N_("mars"),
+    N_("avril"),
+    N_("mai"),
+    N_("juin"),
+    N_("juillet"),
+    N_("août"),
+    N_("septembre"),
+    N_("octobre"),
+    N_("novembre"),
+    N_("décembre"),
 ]
 NBSP = "\u00a0"  # inside « 8 h 30 », so a time never breaks across lines
 CALL_FIRST = "jour férié : appelez avant"
@@ -87,32 +88,37 @@ def active_closure(closures, day: dt.date) -> Closure | None:
 def clock(hm: str) -> str:
     """'08:30' -> '8 h 30', '12:00' -> '12 h' (no-break spaces)."""
     h, m = hm.split(":")
-    return f"{int(h)}{NBSP}h" + (f"{NBSP}{m}" if m != "00" else "")
+    if m == "00":
+        return N_("%(h)s\u00a0h", h=int(h))
+    return N_("%(h)s\u00a0h\u00a0%(m)s", h=int(h), m=m)
 
 
 def span_text(start: str, end: str) -> str:
     """'8 h 30 – 12 h 30'; a whole day is 'toute la journée'."""
     if (start, end) == ("00:00", "24:00"):
-        return "toute la journée"
-    return f"{clock(start)} – {clock(end)}"
+        return N_("toute la journée")
+    return join(" – ", [clock(start), clock(end)])
 
 
 def format_date(day: dt.date, *, weekday: bool = False, year: bool = True) -> str:
     """'22 mars 2026', '1er mai 2026'; with weekday and without year: 'lundi 22 mars'."""
-    text = f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
-    if weekday:
-        text = f"{DAYS[day.weekday()]} {text}"
-    return f"{text} {day.year}" if year else text
+    number = N_("1er") if day.day == 1 else day.day
+    month = MONTHS[day.month - 1]
+    if year:
+        text = N_("%(day)s %(month)s %(year)s", day=number, month=month, year=day.year)
+    else:
+        text = N_("%(day)s %(month)s", day=number, month=month)
+    return N_("%(weekday)s %(date)s", weekday=DAYS[day.weekday()], date=text) if weekday else text
 
 
 def format_when(t: dt.datetime, now: dt.datetime) -> str:
     """'aujourd'hui à 13 h 30', 'demain à 8 h 30', 'lundi 30 novembre à 8 h 30'."""
     hm = clock(t.strftime("%H:%M"))
     if t.date() == now.date():
-        return f"aujourd'hui à {hm}"
+        return N_("aujourd'hui à %(time)s", time=hm)
     if t.date() == now.date() + dt.timedelta(days=1):
-        return f"demain à {hm}"
-    return f"{format_date(t.date(), weekday=True, year=t.year != now.year)} à {hm}"
+        return N_("demain à %(time)s", time=hm)
+    return N_("%(date)s à %(time)s", date=format_date(t.date(), weekday=True, year=t.year != now.year), time=hm)
 
 
 def weekdays_text(weekdays, article: bool = False) -> str:
@@ -183,25 +189,25 @@ class Status:
     @property
     def today_text(self) -> str:
         if self.closure:
-            return "fermé temporairement"
+            return N_("fermé temporairement")
         if not self.known:
-            return "horaires non renseignés"
+            return N_("horaires non renseignés")
         if self.call_first:
-            return CALL_FIRST
+            return N_("jour férié : appelez avant")
         if not self.today:
-            return "jour férié : fermé" if self.holiday else "fermé aujourd'hui"
-        return ", ".join(span_text(a, b) for a, b in self.today)
+            return N_("jour férié : fermé") if self.holiday else N_("fermé aujourd'hui")
+        return join(", ", [span_text(a, b) for a, b in self.today])
 
     @property
     def headline(self) -> str:
         """What to say first: 'Ouvert maintenant', 'Fermé maintenant', 'Jour férié : appelez avant'…"""
         if self.closure:
-            return "Fermé temporairement"
+            return N_("Fermé temporairement")
         if not self.known:
-            return "Horaires non renseignés"
+            return N_("Horaires non renseignés")
         if self.call_first:
-            return CALL_FIRST[0].upper() + CALL_FIRST[1:]
-        return "Ouvert maintenant" if self.open_now else "Fermé maintenant"
+            return N_("Jour férié : appelez avant")
+        return N_("Ouvert maintenant") if self.open_now else N_("Fermé maintenant")
 
 
 def day_intervals(oh: OpeningHours, day: dt.date) -> list[tuple[str, str]]:

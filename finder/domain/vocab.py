@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from finder.text import N_
+
 
 @dataclass(frozen=True)
 class Term:
@@ -23,81 +25,81 @@ class Network:
 
 
 STATUSES = (
-    Term("eleves", "Élève (collège, lycée)"),
-    Term("etudiants", "Étudiant·e"),
-    Term("apprentis", "Apprenti·e"),
-    Term("demandeurs-emploi", "Demandeur·se d'emploi"),
-    Term("salaries", "Salarié·e"),
-    Term("cadres", "Cadre"),
-    Term("independants", "Indépendant·e, chef·fe d'entreprise"),
-    Term("agents-publics", "Agent·e public·que"),
-    Term("sans-activite", "Sans activité"),
-    Term("personnes-en-situation-de-handicap", "Personne en situation de handicap (RQTH)"),
+    Term("eleves", N_("Élève (collège, lycée)")),
+    Term("etudiants", N_("Étudiant·e")),
+    Term("apprentis", N_("Apprenti·e")),
+    Term("demandeurs-emploi", N_("Demandeur·se d'emploi")),
+    Term("salaries", N_("Salarié·e")),
+    Term("cadres", N_("Cadre")),
+    Term("independants", N_("Indépendant·e, chef·fe d'entreprise")),
+    Term("agents-publics", N_("Agent·e public·que")),
+    Term("sans-activite", N_("Sans activité")),
+    Term("personnes-en-situation-de-handicap", N_("Personne en situation de handicap (RQTH)")),
 )
 
 QUALIFICATIONS = (
-    Term("sans-diplome", "Sans diplôme"),
-    Term("niveau-3", "Niveau 3 (CAP, BEP)"),
-    Term("niveau-4", "Niveau 4 (baccalauréat)"),
-    Term("niveau-5", "Niveau 5 (bac+2 : BTS, DUT)"),
-    Term("niveau-6", "Niveau 6 (licence, bachelor, BUT)"),
-    Term("niveau-7", "Niveau 7 (master, ingénieur)"),
-    Term("niveau-8", "Niveau 8 (doctorat)"),
+    Term("sans-diplome", N_("Sans diplôme")),
+    Term("niveau-3", N_("Niveau 3 (CAP, BEP)")),
+    Term("niveau-4", N_("Niveau 4 (baccalauréat)")),
+    Term("niveau-5", N_("Niveau 5 (bac+2 : BTS, DUT)")),
+    Term("niveau-6", N_("Niveau 6 (licence, bachelor, BUT)")),
+    Term("niveau-7", N_("Niveau 7 (master, ingénieur)")),
+    Term("niveau-8", N_("Niveau 8 (doctorat)")),
 )
 
 LEVELS = (
-    Term("1", "Accueil et information"),
-    Term("2", "Conseil et accompagnement personnalisé (dont CEP)"),
+    Term("1", N_("Accueil et information")),
+    Term("2", N_("Conseil et accompagnement personnalisé (dont CEP)")),
 )
 
 MODES = (
-    Term("en-presentiel", "Accueil sur place"),
-    Term("a-distance", "À distance (téléphone, visio)"),
+    Term("en-presentiel", N_("Accueil sur place")),
+    Term("a-distance", N_("À distance (téléphone, visio)")),
 )
 
 NETWORKS = (
-    Network("mission-locale", "Mission locale", 1),
-    Network("cio", "Centre d'information et d'orientation (CIO)", 1),
-    Network("france-travail", "France Travail", 1),
-    Network("cap-emploi", "Cap emploi", 1),
-    Network("apec", "Apec", 1),
-    Network("reseau-information-jeunesse", "Information Jeunesse", 1),
-    Network("cep", "Conseil en évolution professionnelle (opérateur CEP)", 1),
-    Network("chambre-consulaire", "Chambre consulaire (CCI, CMA, Chambre d'agriculture)", 1),
-    Network("universite", "Service universitaire d'orientation", 1),
-    Network("commune-labellisee", "Commune labellisée SPRO", 2),
-    Network("association-labellisee", "Association labellisée SPRO", 2),
-    Network("maison-emploi", "Maison de l'emploi", 2),
-    Network("relais-partenaire", "Relais partenaire (France services, tiers-lieu…)", 3),
+    Network("mission-locale", N_("Mission locale"), 1),
+    Network("cio", N_("Centre d'information et d'orientation (CIO)"), 1),
+    Network("france-travail", N_("France Travail"), 1),
+    Network("cap-emploi", N_("Cap emploi"), 1),
+    Network("apec", N_("Apec"), 1),
+    Network("reseau-information-jeunesse", N_("Information Jeunesse"), 1),
+    Network("cep", N_("Conseil en évolution professionnelle (opérateur CEP)"), 1),
+    Network("chambre-consulaire", N_("Chambre consulaire (CCI, CMA, Chambre d'agriculture)"), 1),
+    Network("universite", N_("Service universitaire d'orientation"), 1),
+    Network("commune-labellisee", N_("Commune labellisée SPRO"), 2),
+    Network("association-labellisee", N_("Association labellisée SPRO"), 2),
+    Network("maison-emploi", N_("Maison de l'emploi"), 2),
+    Network("relais-partenaire", N_("Relais partenaire (France services, tiers-lieu…)"), 3),
 )
 
 # Languages spoken at the desk (ISO 639-1), the ones most asked for in the region.
 LANGUAGES = (
-    Term("fr", "Français"),
-    Term("en", "Anglais"),
-    Term("es", "Espagnol"),
-    Term("it", "Italien"),
-    Term("de", "Allemand"),
-    Term("pt", "Portugais"),
-    Term("ar", "Arabe"),
-    Term("tr", "Turc"),
-    Term("ru", "Russe"),
-    Term("uk", "Ukrainien"),
-    Term("ro", "Roumain"),
-    Term("pl", "Polonais"),
-    Term("zh", "Chinois"),
-    Term("fa", "Persan"),
-    Term("ps", "Pachto"),
-    Term("ta", "Tamoul"),
-    Term("sq", "Albanais"),
-    Term("sw", "Swahili"),
-    Term("lsf", "Langue des signes française (LSF)"),
+    Term("fr", N_("Français")),
+    Term("en", N_("Anglais")),
+    Term("es", N_("Espagnol")),
+    Term("it", N_("Italien")),
+    Term("de", N_("Allemand")),
+    Term("pt", N_("Portugais")),
+    Term("ar", N_("Arabe")),
+    Term("tr", N_("Turc")),
+    Term("ru", N_("Russe")),
+    Term("uk", N_("Ukrainien")),
+    Term("ro", N_("Roumain")),
+    Term("pl", N_("Polonais")),
+    Term("zh", N_("Chinois")),
+    Term("fa", N_("Persan")),
+    Term("ps", N_("Pachto")),
+    Term("ta", N_("Tamoul")),
+    Term("sq", N_("Albanais")),
+    Term("sw", N_("Swahili")),
+    Term("lsf", N_("Langue des signes française (LSF)")),
 )
 
 CERCLES = {
-    1: "Cercle 1 : opérateurs désignés par la loi",
-    2: "Cercle 2 : structures labellisées",
-    3: "Cercle 3 : relais partenaires",
+    1: N_("Cercle 1 : opérateurs désignés par la loi"),
+    2: N_("Cercle 2 : structures labellisées"),
+    3: N_("Cercle 3 : relais partenaires"),
 }
 
 STATUS_CODES = frozenset(t.code for t in STATUSES)

@@ -73,6 +73,7 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
         "appointment_how": explain.appointment(site, website),
         "who": explain.who(site),
         "levels": [vocab.label(vocab.LEVELS, lv) for lv in site.levels],
+        "level_codes": sorted(site.levels),
         "hours_known": st.known,
         "open_now": st.open_now,
         "headline": st.headline,  # « Ouvert maintenant », « Jour férié : appelez avant »…

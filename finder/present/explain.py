@@ -1,31 +1,39 @@
-"""Plain French lines about a site for a person: who it is for, why it suits, competence, CEP."""
+"""Plain French lines about a site for a person: who it is for, why it suits, competence, CEP.
+
+Each line is a ``finder.text.Text`` (French as a str, translated by the web layer)."""
 
 from __future__ import annotations
 
 from finder.domain import vocab
 from finder.domain.criteria import Criteria
 from finder.domain.model import Site
+from finder.text import N_, first_letter, join
 
-YOURS = {"mission-locale": "Votre Mission locale", "cio": "Votre CIO", "cap-emploi": "Votre Cap emploi"}
-OTHER_SECTOR = "Autre secteur : appelez avant de vous déplacer"
+YOURS = {
+    "mission-locale": N_("Votre Mission locale"),
+    "cio": N_("Votre CIO"),
+    "cap-emploi": N_("Votre Cap emploi"),
+}
+OTHER_SECTOR = N_("Autre secteur : appelez avant de vous déplacer")
 
 
 def age_text(site: Site) -> str | None:
     """'16 à 25 ans', 'dès 16 ans', "jusqu'à 25 ans" (None without bounds)."""
     lo, hi = site.age_min, site.age_max
     if lo is not None and hi is not None:
-        return f"{lo} à {hi} ans"
+        return N_("%(lo)s à %(hi)s ans", lo=lo, hi=hi)
     if lo is not None:
-        return f"dès {lo} ans"
+        return N_("dès %(lo)s ans", lo=lo)
     if hi is not None:
-        return f"jusqu'à {hi} ans"
+        return N_("jusqu'à %(hi)s ans", hi=hi)
     return None
 
 
 def _short(label: str) -> str:
     """'Élève (collège, lycée)' -> 'élève (collège, lycée)'; 'Niveau 5 (bac+2 : BTS, DUT)' -> 'niveau 5'."""
-    text = label.split(" (")[0] if label.startswith("Niveau") else label
-    return text[0].lower() + text[1:]
+    if label.startswith("Niveau "):
+        return N_("niveau %(n)s", n=label.split()[1])
+    return first_letter(label, "lower")
 
 
 def qualifications_text(codes) -> str:
@@ -33,8 +41,8 @@ def qualifications_text(codes) -> str:
     order = [t.code for t in vocab.QUALIFICATIONS]
     ranks = sorted(order.index(c) for c in codes if c in order)
     if len(ranks) > 1 and ranks[-1] == len(order) - 1 and ranks == list(range(ranks[0], ranks[-1] + 1)):
-        return f"{_short(vocab.QUALIFICATIONS[ranks[0]].label)} ou plus"
-    return ", ".join(_short(vocab.QUALIFICATIONS[r].label) for r in ranks)
+        return N_("%(level)s ou plus", level=_short(vocab.QUALIFICATIONS[ranks[0]].label))
+    return join(", ", [_short(vocab.QUALIFICATIONS[r].label) for r in ranks])
 
 
 def conditions(site: Site) -> list[str]:
@@ -43,7 +51,7 @@ def conditions(site: Site) -> list[str]:
     if age := age_text(site):
         out.append(age)
     if site.statuses:
-        out.append(", ".join(_short(vocab.label(vocab.STATUSES, s)) for s in site.statuses))
+        out.append(join(", ", [_short(vocab.label(vocab.STATUSES, s)) for s in site.statuses]))
     if site.qualifications:
         out.append(qualifications_text(site.qualifications))
     return out
@@ -52,43 +60,46 @@ def conditions(site: Site) -> list[str]:
 def publics_text(site: Site) -> str:
     """Who the site receives, in plain French: « 16 à 25 ans », « tout public »."""
     parts = conditions(site)
-    return " ; ".join(parts) if parts else "tout public"
+    return join(" ; ", parts) if parts else N_("tout public")
 
 
 def who(site: Site) -> str:
     """The card's line on the public, always given: « Pour qui : 16 à 25 ans seulement »."""
     parts = conditions(site)
-    return "Pour qui : " + (" · ".join(parts) + " seulement" if parts else "tout public")
+    return N_("Pour qui : %(parts)s seulement", parts=join(" · ", parts)) if parts else N_("Pour qui : tout public")
 
 
 def why(site: Site, c: Criteria) -> str:
     """What the site offers for the needs given, e.g. « Conseil et accompagnement personnalisés · à distance »."""
     reasons = []
     if c.level == 2:
-        reasons.append("conseil et accompagnement personnalisés")
+        reasons.append(N_("conseil et accompagnement personnalisés"))
     elif c.level == 1:
-        reasons.append("accueil et information")
+        reasons.append(N_("accueil et information"))
     if c.mode == "a-distance":
-        reasons.append("possible à distance")
+        reasons.append(N_("possible à distance"))
     if c.accessible:
-        reasons.append("accessible en fauteuil roulant")
+        reasons.append(N_("accessible en fauteuil roulant"))
     if c.language and c.language != "fr":
-        reasons.append(f"accueil en {language_name(c.language)}")
+        reasons.append(N_("accueil en %(language)s", language=language_name(c.language)))
     if not reasons:
-        reasons = [vocab.label(vocab.LEVELS, lv).lower() for lv in site.levels]
-    text = " · ".join(reasons)
-    return text[0].upper() + text[1:]
+        reasons = [first_letter(vocab.label(vocab.LEVELS, lv), "lower") for lv in site.levels]
+    return first_letter(join(" · ", reasons), "upper")
 
 
 def yours(network: str) -> str:
     """How to name the person's own office: « Votre Mission locale »."""
-    return YOURS.get(network, "Votre structure de rattachement")
+    return YOURS.get(network, N_("Votre structure de rattachement"))
 
 
 def sector(in_territory: bool | None, commune_name: str | None) -> str | None:
     """Competence said plainly: « Compétente pour La Clusaz », « Autre secteur : appelez avant… »."""
     if in_territory:
-        return f"Compétente pour {commune_name}" if commune_name else "Compétente pour votre commune"
+        return (
+            N_("Compétente pour %(commune)s", commune=commune_name)
+            if commune_name
+            else N_("Compétente pour votre commune")
+        )
     if in_territory is False:
         return OTHER_SECTOR
     return None
@@ -98,13 +109,13 @@ def appointment(site: Site, website: str | None) -> str | None:
     """How to get an appointment at a site « sur rendez-vous » (None when none is needed)."""
     if not site.appointment:
         return None
-    ways = [f"appelez le {site.phone}"] if site.phone else []
-    ways += [f"écrivez à {site.email}"] if site.email else []
-    ways += [f"prenez rendez-vous sur {website}"] if website else []
+    ways = [N_("appelez le %(phone)s", phone=site.phone)] if site.phone else []
+    ways += [N_("écrivez à %(email)s", email=site.email)] if site.email else []
+    ways += [N_("prenez rendez-vous sur %(website)s", website=website)] if website else []
     if not ways:
-        return "Sur rendez-vous : contactez la structure avant de vous déplacer."
-    how = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " ou " + ways[-1]
-    return f"Sur rendez-vous : {how}."
+        return N_("Sur rendez-vous : contactez la structure avant de vous déplacer.")
+    how = ways[0] if len(ways) == 1 else N_("%(first)s ou %(last)s", first=join(", ", ways[:-1]), last=ways[-1])
+    return N_("Sur rendez-vous : %(how)s.", how=how)
 
 
 def cep(c: Criteria) -> dict | None:
@@ -114,25 +125,32 @@ def cep(c: Criteria) -> dict | None:
         return None
     networks = vocab.cep_networks(c.status, c.age)
     if not c.status:
-        text = "Qui fait le conseil en évolution professionnelle (CEP) pour vous dépend de votre situation."
+        text = N_("Qui fait le conseil en évolution professionnelle (CEP) pour vous dépend de votre situation.")
         return {"text": text, "networks": ()}
     situation = _short(vocab.label(vocab.STATUSES, c.status))
     if not networks:
-        text = f"Le CEP s'adresse aux actifs ; pour vous ({situation}), les lieux ci-dessous vous conseillent."
+        text = N_(
+            "Le CEP s'adresse aux actifs ; pour vous (%(situation)s), les lieux ci-dessous vous conseillent.",
+            situation=situation,
+        )
         return {"text": text, "networks": ()}
-    names = " ou ".join(vocab.NETWORKS_BY_CODE[n].label for n in networks)
-    text = f"Conseil en évolution professionnelle (CEP) : pour vous ({situation}), c'est {names}."
+    names = join(N_(" ou "), [vocab.NETWORKS_BY_CODE[n].label for n in networks])
+    text = N_(
+        "Conseil en évolution professionnelle (CEP) : pour vous (%(situation)s), c'est %(names)s.",
+        situation=situation,
+        names=names,
+    )
     return {"text": text, "networks": networks}
 
 
-NEEDS = {1: "m'informer", 2: "être conseillé·e et accompagné·e"}
+NEEDS = {1: N_("m'informer"), 2: N_("être conseillé·e et accompagné·e")}
 
 
 def summary(place: str, c: Criteria) -> list[str]:
     """The search in one line's parts: « Marcolès · 19 ans · demandeur·se d'emploi · être accompagné·e »."""
     parts = [place] if place else []
     if c.age is not None:
-        parts.append(f"{c.age} ans")
+        parts.append(N_("%(age)s ans", age=c.age))
     if c.status:
         parts.append(_short(vocab.label(vocab.STATUSES, c.status)))
     if c.qualification:
@@ -140,20 +158,19 @@ def summary(place: str, c: Criteria) -> list[str]:
     if c.level:
         parts.append(NEEDS.get(c.level, str(c.level)))
     if c.networks:
-        parts.append(", ".join(vocab.NETWORKS_BY_CODE[n].label for n in sorted(c.networks)))
+        parts.append(join(", ", [vocab.NETWORKS_BY_CODE[n].label for n in sorted(c.networks)]))
     if c.mode == "a-distance":
-        parts.append("à distance")
+        parts.append(N_("à distance"))
     if c.accessible:
-        parts.append("accessible en fauteuil roulant")
+        parts.append(N_("accessible en fauteuil roulant"))
     if c.language:
-        parts.append(f"accueil en {language_name(c.language)}")
+        parts.append(N_("accueil en %(language)s", language=language_name(c.language)))
     return parts
 
 
 def language_name(code: str) -> str:
     """« anglais », « langue des signes française (LSF) »: the label as said in a sentence."""
-    text = vocab.label(vocab.LANGUAGES, code)
-    return text[0].lower() + text[1:]
+    return first_letter(vocab.label(vocab.LANGUAGES, code), "lower")
 
 
 def criterion_text(name: str, value) -> str:

@@ -22,6 +22,7 @@ from finder.domain import filters, geodesy, vocab
 from finder.domain.criteria import Criteria
 from finder.domain.geocode import MAX_QUERY
 from finder.errors import FinderError, InvalidParameter, MissingParameter
+from finder.text import N_
 
 TRUE_WORDS = frozenset({"1", "true", "oui", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "non", "no", "off", ""})
@@ -94,10 +95,19 @@ class Integer(Kind):
         try:
             value = int(raw)
         except ValueError:
-            raise InvalidParameter(f"« {name} » doit être un nombre entier (reçu : « {raw} »).", field=name) from None
+            raise InvalidParameter(
+                N_("« %(name)s » doit être un nombre entier (reçu : « %(raw)s »).", name=name, raw=raw), field=name
+            ) from None
         if not self.lo <= value <= self.hi:
             raise InvalidParameter(
-                f"« {name} » doit être compris entre {self.lo} et {self.hi} (reçu : {value}).", field=name
+                N_(
+                    "« %(name)s » doit être compris entre %(lo)s et %(hi)s (reçu : %(raw)s).",
+                    name=name,
+                    lo=self.lo,
+                    hi=self.hi,
+                    raw=value,
+                ),
+                field=name,
             )
         return value
 
@@ -130,14 +140,25 @@ class Decimal(Kind):
         try:
             value = float(raw)
         except ValueError:
-            raise InvalidParameter(f"« {name} » doit être un nombre décimal (reçu : « {raw} »).", field=name) from None
+            raise InvalidParameter(
+                N_("« %(name)s » doit être un nombre décimal (reçu : « %(raw)s »).", name=name, raw=raw), field=name
+            ) from None
         if not math.isfinite(value) or not lo <= value <= hi:
             raise InvalidParameter(
-                f"« {name} » doit être compris entre {fr_number(lo)} et {fr_number(hi)} (reçu : « {raw} »).",
+                N_(
+                    "« %(name)s » doit être compris entre %(lo)s et %(hi)s (reçu : « %(raw)s »).",
+                    name=name,
+                    lo=fr_number(lo),
+                    hi=fr_number(hi),
+                    raw=raw,
+                ),
                 field=name,
             )
         if self.positive and value <= 0:
-            raise InvalidParameter(f"« {name} » doit être strictement positif (reçu : {fr_number(value)}).", field=name)
+            raise InvalidParameter(
+                N_("« %(name)s » doit être strictement positif (reçu : %(raw)s).", name=name, raw=fr_number(value)),
+                field=name,
+            )
         return value
 
     def empty(self, name):
@@ -165,12 +186,19 @@ class IntRange(Kind):
             a, b = (int(x) for x in parts)
         except ValueError:
             raise InvalidParameter(
-                f"« {name} » doit être une tranche comme 16-25 (reçu : « {raw} »).", field=name
+                N_("« %(name)s » doit être une tranche comme 16-25 (reçu : « %(raw)s »).", name=name, raw=raw),
+                field=name,
             ) from None
         if not (self.lo <= a <= b <= self.hi):
             raise InvalidParameter(
-                f"« {name} » : deux âges de {self.lo} à {self.hi}, le premier au plus égal au second "
-                f"(reçu : « {raw} »).",
+                N_(
+                    "« %(name)s » : deux âges de %(lo)s à %(hi)s, le premier au plus égal au second "
+                    "(reçu : « %(raw)s »).",
+                    name=name,
+                    lo=self.lo,
+                    hi=self.hi,
+                    raw=raw,
+                ),
                 field=name,
             )
         return (a, b)
@@ -193,7 +221,7 @@ class Code(Kind):
         allowed = allowed_codes(self.choices, geo)
         if raw not in allowed:
             raise InvalidParameter(
-                f"Valeur inconnue pour « {name} » : « {raw} ».",
+                N_("Valeur inconnue pour « %(name)s » : « %(raw)s ».", name=name, raw=raw),
                 field=name,
                 allowed=sorted(allowed),
                 code="unknown_code",
@@ -222,7 +250,10 @@ class Codes(Kind):
             for code in (x.strip() for x in raw.split(",")):
                 if code not in allowed:
                     raise InvalidParameter(
-                        f"{self.what} inconnu : « {code} ».", field=name, allowed=sorted(allowed), code="unknown_code"
+                        N_("%(what)s inconnu : « %(raw)s ».", what=self.what, raw=code),
+                        field=name,
+                        allowed=sorted(allowed),
+                        code="unknown_code",
                     )
                 codes.append(code)
         return frozenset(codes) or None
@@ -248,7 +279,9 @@ class Flag(Kind):
         if low in FALSE_WORDS:
             return False
         raise InvalidParameter(
-            f"« {name} » doit valoir true ou false (reçu : « {raw} »).", field=name, allowed=["true", "false"]
+            N_("« %(name)s » doit valoir true ou false (reçu : « %(raw)s »).", name=name, raw=raw),
+            field=name,
+            allowed=["true", "false"],
         )
 
     def empty(self, name):
@@ -271,7 +304,9 @@ class Text(Kind):
         if self.truncate:
             return raw[: self.max_length]
         if len(raw) > self.max_length:
-            raise InvalidParameter(f"« {name} » ne doit pas dépasser {self.max_length} caractères.", field=name)
+            raise InvalidParameter(
+                N_("« %(name)s » ne doit pas dépasser %(max)s caractères.", name=name, max=self.max_length), field=name
+            )
         return raw
 
     def empty(self, name):
@@ -290,7 +325,7 @@ class CommuneCode(Kind):
     def parse(self, raw, name, geo):
         if raw not in geo.communes:
             raise InvalidParameter(
-                f"Code commune INSEE inconnu{_in_region(geo)} : « {raw} ».",
+                _unknown_commune(geo, raw),
                 field=name,
                 code="unknown_commune",
             )
@@ -337,10 +372,12 @@ class BBox(Kind):
         return [] if value is None else [",".join(f"{v:g}" for v in value)]
 
 
-def _in_region(geo) -> str:
-    """« en Corse »: the served region in a message (nothing for a context without a name)."""
+def _unknown_commune(geo, raw: str) -> str:
+    """« Code commune INSEE inconnu en Corse : « 2A999 ». » (the region left out when it has no name)."""
     name = getattr(geo, "name", None)
-    return f" en {name}" if name else ""
+    if name:
+        return N_("Code commune INSEE inconnu en %(region)s : « %(raw)s ».", region=name, raw=raw)
+    return N_("Code commune INSEE inconnu : « %(raw)s ».", raw=raw)
 
 
 # -- form rendering ---------------------------------------------------------------------------
@@ -398,7 +435,7 @@ class Param:
             return self.kind.absent(self.name)
         if len(values) > 1 and not getattr(self.kind, "truncate", False):
             raise InvalidParameter(
-                f"Le paramètre « {self.name} » ne peut être donné qu'une fois.",
+                N_("Le paramètre « %(name)s » ne peut être donné qu'une fois.", name=self.name),
                 field=self.name,
                 code="repeated_parameter",
             )
@@ -440,8 +477,8 @@ def _departments(geo) -> list[tuple[str, str]]:
 
 
 LEVEL_TEXTS = (
-    ("1", "M'informer (accueil et information)"),
-    ("2", "Être conseillé·e et accompagné·e (dont conseil en évolution professionnelle)"),
+    ("1", N_("M'informer (accueil et information)")),
+    ("2", N_("Être conseillé·e et accompagné·e (dont conseil en évolution professionnelle)")),
 )
 AGE_ATTRS = (("inputmode", "numeric"), ("min", "0"), ("max", str(AGE_MAX)))
 
@@ -449,7 +486,7 @@ AGE_ATTRS = (("inputmode", "numeric"), ("min", "0"), ("max", str(AGE_MAX)))
 AGE = Param(
     "age",
     Integer(0, AGE_MAX),
-    "Âge",
+    N_("Âge"),
     "Âge de la personne (années).",
     criterion="age",
     fields={
@@ -485,11 +522,11 @@ AGE_RANGE = Param(
 STATUS = Param(
     "status",
     Code(_terms(vocab.STATUSES)),
-    "Situation",
+    N_("Situation"),
     "Statut de la personne.",
     criterion="status",
     fields={
-        "search": Field("select", "profile", empty="— Toutes situations —"),
+        "search": Field("select", "profile", empty=N_("— Toutes situations —")),
         "staff": Field("select", "profile", empty="— Toutes situations —"),
         "widget": Field("select", "public", empty="— Toutes —"),
     },
@@ -497,11 +534,11 @@ STATUS = Param(
 QUALIFICATION = Param(
     "qualification",
     Code(_terms(vocab.QUALIFICATIONS)),
-    "Niveau de qualification",
+    N_("Niveau de qualification"),
     "Niveau de qualification.",
     criterion="qualification",
     fields={
-        "search": Field("select", "profile", empty="— Tous niveaux —"),
+        "search": Field("select", "profile", empty=N_("— Tous niveaux —")),
         "staff": Field("select", "profile", empty="— Tous niveaux —"),
         "widget": Field("select", "public", empty="— Tous —"),
     },
@@ -514,7 +551,7 @@ LEVEL = Param(
     criterion="level",
     fields={
         "search": Field(
-            "radios", "need", label="Votre besoin", empty="Je ne sais pas encore", options=lambda g: LEVEL_TEXTS
+            "radios", "need", label=N_("Votre besoin"), empty=N_("Je ne sais pas encore"), options=lambda g: LEVEL_TEXTS
         ),
         "staff": Field(
             "select",
@@ -527,7 +564,7 @@ LEVEL = Param(
 )
 NETWORK = Param(
     "network",
-    Codes(lambda geo: [(n.code, n.label) for n in vocab.NETWORKS], "Réseau"),
+    Codes(lambda geo: [(n.code, n.label) for n in vocab.NETWORKS], N_("Réseau")),
     "Réseau",
     "Réseaux à garder (paramètre répétable, ou valeurs séparées par des virgules).",
     criterion="networks",
@@ -544,7 +581,7 @@ MODE = Param(
     "Mode d'accueil.",
     criterion="mode",
     fields={
-        "search": Field("checkbox", "options", label="Possible à distance (téléphone, visio)", value="a-distance"),
+        "search": Field("checkbox", "options", label=N_("Possible à distance (téléphone, visio)"), value="a-distance"),
         "staff": Field("select", "profile", empty="— Tous modes —"),
     },
 )
@@ -555,7 +592,7 @@ ACCESSIBLE = Param(
     "true : lieux accessibles en fauteuil roulant seulement.",
     criterion="accessible",
     fields={
-        "search": Field("checkbox", "options", label="Uniquement les lieux accessibles en fauteuil roulant"),
+        "search": Field("checkbox", "options", label=N_("Uniquement les lieux accessibles en fauteuil roulant")),
         "staff": Field("checkbox", "flags"),
     },
 )
@@ -591,7 +628,7 @@ TERRITORY = Param(
 )
 DEPARTMENTS = Param(
     "department",
-    Codes(_departments, "Département"),
+    Codes(_departments, N_("Département")),
     "Départements",
     "Départements à garder (code INSEE ; paramètre répétable, ou valeurs séparées par des virgules).",
     criterion="departments",
@@ -896,14 +933,18 @@ def check_origin(parsed: Parsed) -> None:
     lat, lon, commune = parsed.get("lat"), parsed.get("lon"), parsed.get("commune")
     if (lat is None) != (lon is None):
         missing = "lon" if lon is None else "lat"
-        raise MissingParameter(f"« lat » et « lon » vont ensemble : « {missing} » manque.", field=missing)
+        raise MissingParameter(
+            N_("« lat » et « lon » vont ensemble : « %(name)s » manque.", name=missing), field=missing
+        )
     if lat is not None and commune:
         raise InvalidParameter(
-            "Donnez une seule origine : soit « lat » et « lon », soit « commune ».", field="commune", code="two_origins"
+            N_("Donnez une seule origine : soit « lat » et « lon », soit « commune »."),
+            field="commune",
+            code="two_origins",
         )
     if lat is None and not commune:
         raise MissingParameter(
-            "Une origine est nécessaire : « lat » et « lon », ou « commune » (code INSEE).",
+            N_("Une origine est nécessaire : « lat » et « lon », ou « commune » (code INSEE)."),
             field="lat",
             code="missing_origin",
         )
@@ -923,7 +964,9 @@ class Accent(Kind):
         text = raw[1:] if raw.startswith("#") else raw
         if len(text) != 6 or any(ch not in "0123456789abcdefABCDEF" for ch in text):
             raise InvalidParameter(
-                f"« {name} » doit être une couleur #rrggbb (reçu : « {raw} »).", field=name, code="invalid_parameter"
+                N_("« %(name)s » doit être une couleur #rrggbb (reçu : « %(raw)s »).", name=name, raw=raw),
+                field=name,
+                code="invalid_parameter",
             )
         return "#" + text.lower()
 
@@ -981,8 +1024,34 @@ ACCENT = Param(
     fields={"widget": Field("color", "display", value="#004a8f")},
 )
 
+# Languages of the citizen pages, the widget and the API's error messages (French first: the
+# source language). Each name is written in its own language: what its reader looks for.
+LANGUAGES = (
+    ("fr", "Français"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("uk", "Українська"),
+    ("es", "Español"),
+    ("pt", "Português"),
+)
+LANG = Param(
+    "lang",
+    Code(lambda geo: LANGUAGES),
+    "Langue",
+    "Langue des textes et des messages d'erreur : fr (par défaut), en, ar, uk, es, pt. Sans ce paramètre, "
+    "l'en-tête Accept-Language est suivi.",
+    fields={"widget": Field("select", "display", label="Langue du widget", empty="Celle du navigateur du visiteur")},
+)
+FALC = Param(
+    "falc",
+    Flag(),
+    "Facile à lire",
+    "true : version facile à lire et à comprendre (FALC) des textes de la recherche et des résultats.",
+    fields={"widget": Field("checkbox", "display", label="Version facile à lire et à comprendre (FALC)")},
+)
+
 ORIGIN = [LAT, LON, COMMUNE]
-NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, ORDER, PROFILE, DEPARTMENTS), check=check_origin)
+NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, ORDER, PROFILE, DEPARTMENTS, LANG), check=check_origin)
 PAGE = Param("page", Integer(1, PAGE_MAX, 1), "Page", "Numéro de la page (1 par défaut).")
 PAGE_SIZE = Param(
     "page_size",
@@ -999,15 +1068,15 @@ BBOX = Param(
     examples=("4.7,45.6,5.0,45.9",),
     empty_allowed=False,
 )
-SITES = Endpoint("sites", (PROFILE, DEPARTMENTS, BBOX, PAGE, PAGE_SIZE))
-GEOCODE = Endpoint("geocode", (Q, GEOCODE_LIMIT))
+SITES = Endpoint("sites", (PROFILE, DEPARTMENTS, BBOX, PAGE, PAGE_SIZE, LANG))
+GEOCODE = Endpoint("geocode", (Q, GEOCODE_LIMIT, LANG))
 COVERAGE = Endpoint("coverage", (PROFILE, COVERAGE_MAX_KM, AREA), blank_is_absent=True)
 PLANNING = Endpoint("planning", (PROFILE, COVERAGE_MAX_KM, AREA, SUGGESTIONS, WEIGHT), blank_is_absent=True)
 SITE = Endpoint("site", (LAT, LON), check=check_origin_if_given)  # the start of the directions link
 SEARCH = Endpoint("search", (SEARCH_Q, LAT, LON, COMMUNE, PROFILE, DEPARTMENTS), check=check_origin_if_given)
-WIDGET = Endpoint("widget", (COMMUNE, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT))
+WIDGET = Endpoint("widget", (COMMUNE, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT, LANG, FALC))
 CONFIGURATOR = Endpoint(
-    "configurator", (WIDGET_COMMUNE_TEXT, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT)
+    "configurator", (WIDGET_COMMUNE_TEXT, DEPARTMENTS, PROFILE, SHOW_PROFILE, WIDGET_LIMIT, VIEW, ACCENT, LANG, FALC)
 )
 CRITICAL_LIMIT = Param("limit", Integer(1, 1000, 10), "Nombre de lieux affichés", "Nombre de lieux affichés.")
 CRITICAL = Endpoint("critical", (PROFILE, COVERAGE_MAX_KM, AREA, CRITICAL_LIMIT), blank_is_absent=True)

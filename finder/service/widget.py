@@ -5,7 +5,8 @@ URL parameters, declared in finder.service.params (``WIDGET``): ``commune`` (def
 INSEE code), ``network`` and ``department`` (repeatable or comma-separated), the public
 (every profile parameter with a field in the "widget" form: ``age``, ``status``,
 ``qualification``, ``level``), ``profile`` (0 hides the profile form), ``limit``, ``view``
-(``list`` or ``map`` first) and ``accent`` (``#rrggbb``).
+(``list`` or ``map`` first), ``accent`` (``#rrggbb``), ``lang`` (the widget's language) and
+``falc`` (easy-to-read mode).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Presets:
     limit: int = DEFAULT_LIMIT
     view: str = "list"
     accent: str | None = None  # "#rrggbb"
+    lang: str | None = None  # None: the visitor's browser language (Accept-Language)
+    falc: bool = False  # the easy-to-read mode
 
     def params(self) -> dict:
         """URL parameters reproducing these presets (defaults left out)."""
@@ -56,6 +59,10 @@ class Presets:
             out["view"] = self.view
         if self.accent:
             out["accent"] = self.accent
+        if self.lang:
+            out["lang"] = self.lang
+        if self.falc:
+            out["falc"] = "1"
         return out
 
     def hidden_fields(self) -> dict:
@@ -84,6 +91,8 @@ def from_parsed(parsed: Parsed) -> Presets:
         limit=parsed["limit"],
         view=parsed.get("view") or "list",
         accent=parsed.get("accent"),
+        lang=parsed.get("lang"),
+        falc=bool(parsed.get("falc")),
     )
 
 

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         espace,
         fastpath,
         http,
+        i18n,
         jobs,
         legal,
         metrics,
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     metrics.init_app(app)  # first: its hook names the route before any other hook may answer
     assets.init_app(app, ROOT / "static")
     http.init_app(app)
+    i18n.init_app(app)
     security.init_app(app)
     queries.init_app(app)  # after the rate limit: a flood of bad keys is counted too
     app.register_blueprint(api.bp)

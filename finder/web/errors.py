@@ -6,15 +6,17 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from finder.errors import FinderError
+from finder.text import N_
+from finder.web.i18n import translate
 
 HTTP_MESSAGES = {
-    404: "Ressource introuvable.",
-    405: "Méthode HTTP non autorisée pour cette adresse.",
-    429: "Trop de requêtes : réessayez dans quelques instants.",
+    404: N_("Ressource introuvable."),
+    405: N_("Méthode HTTP non autorisée pour cette adresse."),
+    429: N_("Trop de requêtes : réessayez dans quelques instants."),
 }
 
 
-UNAVAILABLE = "La base de données est momentanément indisponible : réessayez dans quelques instants."
+UNAVAILABLE = N_("La base de données est momentanément indisponible : réessayez dans quelques instants.")
 
 
 def wants_json() -> bool:
@@ -22,6 +24,8 @@ def wants_json() -> bool:
 
 
 def answer(status: int, code: str, message: str, field=None, extra: dict | None = None):
+    """The error in the reader's language (finder.web.i18n); ``code`` and ``field`` never change."""
+    message = translate(message)
     if wants_json():
         body = {"code": code, "field": field, "message": message, **(extra or {})}
         return jsonify(error=body), status
@@ -51,4 +55,4 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(err: Exception):  # pragma: no cover - last resort, logged by Flask
         app.logger.exception("unexpected error")
-        return answer(500, "internal_error", "Erreur interne : l'équipe technique a été prévenue.")
+        return answer(500, "internal_error", N_("Erreur interne : l'équipe technique a été prévenue."))

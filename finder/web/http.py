@@ -272,7 +272,7 @@ class HttpPolicy:
                 response.set_data(body)
                 headers["Content-Encoding"] = "gzip"
             if VARY in extra:
-                headers.add(*VARY)
+                response.vary.add(VARY[1])  # one Vary header (pages also vary on the language)
         return response
 
     # -- caching -----------------------------------------------------------------------

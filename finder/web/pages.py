@@ -12,6 +12,7 @@ from finder.domain.criteria import Criteria
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
 from finder.web import state
+from finder.web.i18n import translate
 
 bp = Blueprint("pages", __name__)
 WHERE_KEYS = ("q", "lat", "lon", "commune")
@@ -40,12 +41,13 @@ def date_fr(value) -> str:
     """An ISO date (or a date) in words: '22 mars 2026'."""
     if not value:
         return ""
-    return hours.format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value))
+    return translate(hours.format_date(value if isinstance(value, dt.date) else dt.date.fromisoformat(value)))
 
 
 @bp.app_template_filter("sentence")
 def sentence(text: str) -> str:
     """First letter upper-cased, the rest kept (Jinja's capitalize would lower « Noël »)."""
+    text = translate(text)
     return text[:1].upper() + text[1:] if text else ""
 
 
@@ -158,6 +160,12 @@ def index():
     ctx = search_context(request.args)
     status = 400 if ctx["outcome"].errors else 200
     return render_template("search.html", **ctx), status
+
+
+@bp.get("/le-spro-c-est-quoi")
+def falc():
+    """« Le SPRO, c'est quoi ? » in easy-to-read French (and its translations), linked from every page."""
+    return render_template("falc.html", falc_page=True)
 
 
 @bp.get("/lieux/<site_id>")

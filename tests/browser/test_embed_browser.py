@@ -31,8 +31,8 @@ HOST_PAGE = """<!doctype html>
 class PartnerSite:
     """A WSGI app serving the partner's page, which loads the widget from the app's server."""
 
-    def __init__(self, app_url: str):
-        self.body = HOST_PAGE.format(app=app_url).encode()
+    def __init__(self, app_url: str, page: str = HOST_PAGE):
+        self.body = page.format(app=app_url).encode()
 
     def __call__(self, environ, start_response):
         headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(self.body)))]
@@ -41,10 +41,10 @@ class PartnerSite:
 
 
 @contextmanager
-def servers(tmp_path):
+def servers(tmp_path, host_page: str = HOST_PAGE):
     live = serve(tmp_path, RATELIMIT_ENABLED=False)
     try:
-        with serve_wsgi(PartnerSite(live.url)) as partner_url:
+        with serve_wsgi(PartnerSite(live.url, host_page)) as partner_url:
             yield live.server.app, live.url, partner_url
     finally:
         live.stop()
@@ -97,6 +97,35 @@ def test_partner_page_embeds_a_working_resizing_widget(tmp_path, browser, blocke
         context.close()
 
 
+def test_arabic_widget_in_a_cross_origin_host_page(tmp_path, browser, blocked):
+    """A partner presets the widget in Arabic: right-to-left inside its iframe, the search inside stays Arabic,
+    the host page (French, left-to-right) is untouched."""
+    host = HOST_PAGE.replace('data-accent="#aa0000"', 'data-accent="#aa0000" data-lang="ar"')
+    with servers(tmp_path, host) as (_app, app_url, partner_url):
+        context = new_context(browser, blocked, viewport={"width": 1000, "height": 800})
+        page = context.new_page()
+        problems = _watch(page)
+        page.goto(partner_url + "/")
+        iframe = page.locator("#widget iframe")
+        iframe.wait_for()
+        assert "lang=ar" in iframe.get_attribute("src") and iframe.get_attribute("src").startswith(app_url)
+        frame = page.frame_locator("#widget iframe")
+        frame.locator(".card").first.wait_for()
+        inner = page.frames[1]
+        assert inner.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+        assert inner.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        assert "ابحث عن مكان استقبال للتوجيه" in frame.locator("h1").inner_text()
+        assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"  # the host page
+        frame.locator(".search-edit > summary").click()
+        frame.locator("#q").fill("Aurillac")
+        frame.locator("form.search-form button[type=submit]").click()
+        frame.locator("#results-title", has_text="Aurillac").wait_for()
+        assert "lang=ar" in page.frames[1].url
+        assert page.frames[1].evaluate("document.documentElement.dir") == "rtl"
+        assert problems == [] and blocked == []
+        context.close()
+
+
 def test_main_page_refuses_to_be_framed(tmp_path, browser, blocked):
     with servers(tmp_path) as (app, app_url, partner_url):
         context = new_context(browser, blocked)
@@ -113,7 +142,16 @@ def test_main_page_refuses_to_be_framed(tmp_path, browser, blocked):
         context.close()
 
 
-@pytest.mark.parametrize("path", ["/embed?commune=15014&view=map", "/integrer?commune_q=Aurillac", "/api"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/embed?commune=15014&view=map",
+        "/embed?commune=15014&lang=ar",
+        "/embed?commune=15014&lang=en&falc=1",
+        "/integrer?commune_q=Aurillac",
+        "/api",
+    ],
+)
 def test_partner_pages_have_no_serious_accessibility_violation(live_server, page, path):
     page.goto(live_server.url + path)
     page.wait_for_load_state("load")

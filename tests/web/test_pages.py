@@ -28,7 +28,7 @@ def page(client, url, status=200):
 
 def test_home_is_a_french_form_with_demo_banner(client):
     html = page(client, "/")
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert 'href="#contenu"' in html and 'id="contenu"' in html
     assert "les structures et lieux affichés sont fictifs" in html
     for field in ('id="q"', 'id="age"', 'id="status"', 'id="qualification"', 'name="level"', 'id="accessible"'):
@@ -121,9 +121,12 @@ def test_stylesheet_imports_nothing_external(client):
     assert not EXTERNAL.search(css) and "url(http" not in css
 
 
-def test_results_page_budget(client):
+@pytest.mark.parametrize("mode", ["", "&lang=en", "&lang=ar", "&lang=uk", "&lang=es", "&lang=pt", "&falc=1&lang=ar"])
+def test_results_page_budget(client, mode):
     for url in ("/?q=Grenoble&age=22&level=2", "/?q=Lyon", "/?lat=45.76&lon=4.85&limit=50"):
-        assert len(client.get(url).data) <= 150_000  # server time is measured by scripts/bench_pages.py
+        r = client.get(url + mode)
+        assert r.status_code == 200 and "lieu-" in r.get_data(as_text=True)
+        assert len(r.data) <= 150_000  # server time is measured by scripts/bench_pages.py
 
 
 @pytest.fixture(scope="module")
