@@ -243,6 +243,7 @@ class Nginx:
             text = self.access_log.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
+        text = text[: text.rfind("\n") + 1]  # nginx may be writing the last line
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
     def stop(self) -> None:

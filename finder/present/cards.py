@@ -12,6 +12,7 @@ from finder.domain.criteria import Criteria
 from finder.domain.engine import Engine, Origin, Result
 from finder.domain.model import Site
 from finder.present import explain
+from finder.text import join
 
 
 def km(distance: float) -> str:
@@ -68,7 +69,7 @@ def site_card(engine: Engine, site: Site, now: dt.datetime) -> dict:
         "website": website,
         "accessible": site.accessible,
         "remote": "a-distance" in site.modes,
-        "languages": ", ".join(explain.language_name(x) for x in site.languages if x != "fr"),
+        "languages": join(", ", [explain.language_name(x) for x in site.languages if x != "fr"]),
         "appointment": site.appointment,
         "appointment_how": explain.appointment(site, website),
         "who": explain.who(site),

@@ -168,33 +168,59 @@ def summary(place: str, c: Criteria) -> list[str]:
     return parts
 
 
+# Language names as said inside a sentence (« accueil en anglais »): lower-case in French, but not
+# in every language (English writes « in English »), so each is a text of its own.
+IN_SENTENCE = {
+    "fr": N_("français"),
+    "en": N_("anglais"),
+    "es": N_("espagnol"),
+    "it": N_("italien"),
+    "de": N_("allemand"),
+    "pt": N_("portugais"),
+    "ar": N_("arabe"),
+    "tr": N_("turc"),
+    "ru": N_("russe"),
+    "uk": N_("ukrainien"),
+    "ro": N_("roumain"),
+    "pl": N_("polonais"),
+    "zh": N_("chinois"),
+    "fa": N_("persan"),
+    "ps": N_("pachto"),
+    "ta": N_("tamoul"),
+    "sq": N_("albanais"),
+    "sw": N_("swahili"),
+    "lsf": N_("langue des signes française (LSF)"),
+}
+
+
 def language_name(code: str) -> str:
-    """« anglais », « langue des signes française (LSF) »: the label as said in a sentence."""
-    return first_letter(vocab.label(vocab.LANGUAGES, code), "lower")
+    """« anglais », « langue des signes française (LSF) »: the language as said in a sentence."""
+    return IN_SENTENCE.get(code) or first_letter(vocab.label(vocab.LANGUAGES, code), "lower")
 
 
 def criterion_text(name: str, value) -> str:
     """One search filter in words, to say what excluded the places: « le niveau 2 (…) », « 22 ans »."""
     if name == "age":
-        return f"{value} ans"
+        return N_("%(age)s ans", age=value)
     if name == "age_range":
-        return f"les {value[0]} à {value[1]} ans"
+        return N_("les %(lo)s à %(hi)s ans", lo=value[0], hi=value[1])
     if name == "status":
         return _short(vocab.label(vocab.STATUSES, value))
     if name == "qualification":
         return _short(vocab.label(vocab.QUALIFICATIONS, value))
     if name == "level":
-        return f"le niveau {value} ({NEEDS.get(value, value)})"
+        return N_("le niveau %(level)s (%(need)s)", level=value, need=NEEDS.get(value, str(value)))
     if name == "mode":
-        return "l'accueil à distance" if value == "a-distance" else _short(vocab.label(vocab.MODES, value))
+        return N_("l'accueil à distance") if value == "a-distance" else _short(vocab.label(vocab.MODES, value))
     if name == "networks":
-        return "le réseau " + " ou ".join(vocab.NETWORKS_BY_CODE[n].label for n in sorted(value))
+        names = [vocab.NETWORKS_BY_CODE[n].label for n in sorted(value)]
+        return N_("le réseau %(names)s", names=join(N_(" ou "), names))
     if name == "departments":
-        return "le département " + " ou ".join(sorted(value))
+        return N_("le département %(codes)s", codes=join(N_(" ou "), sorted(value)))
     if name == "accessible":
-        return "l'accès en fauteuil roulant"
+        return N_("l'accès en fauteuil roulant")
     if name == "language":
-        return f"l'accueil en {language_name(value)}"
+        return N_("l'accueil en %(language)s", language=language_name(value))
     if name == "territory_only":
-        return "les structures compétentes pour la commune"
+        return N_("les structures compétentes pour la commune")
     return f"{name} = {value}"

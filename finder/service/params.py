@@ -839,18 +839,23 @@ class Endpoint:
         """The query keys this answer accepts."""
         return self._plan()[3]
 
-    def check_known(self, args) -> None:
-        """InvalidParameter (400, the key named) on the first query key this answer does not declare.
+    def check_known(self, args, also: tuple[Param, ...] = ()) -> None:
+        """InvalidParameter (400, the key named) on the first query key this answer does not declare
+        (``also``: parameters the web layer reads for every page of a kind, like ``lang``).
 
         Strict on purpose: a misspelt filter (``netwrok=cio``) must not silently widen an answer,
         so tracking or cache-busting keys (``utm_source``, ``_``) are refused too."""
-        names = self._plan()[3]
+        names = self._plan()[3] | {p.name for p in also}
         for key in args:
             if key not in names:
                 allowed = sorted(names)
-                listed = ", ".join(allowed) if allowed else "aucun"
+                listed = ", ".join(allowed) if allowed else N_("aucun")
                 raise InvalidParameter(
-                    f"Paramètre inconnu : « {key[:50]} » (paramètres acceptés : {listed}).",
+                    N_(
+                        "Paramètre inconnu : « %(key)s » (paramètres acceptés : %(listed)s).",
+                        key=key[:50],
+                        listed=listed,
+                    ),
                     field=key[:50],
                     allowed=allowed,
                     code="unknown_parameter",

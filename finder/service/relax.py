@@ -18,6 +18,7 @@ from finder.domain.criteria import Criteria
 from finder.domain.engine import Engine, Origin
 from finder.present import explain
 from finder.service import params
+from finder.text import N_, NP_, first_letter, join
 
 TERRITORY = "territory_only"
 
@@ -41,20 +42,37 @@ class NoResult:
     relaxations: tuple[Relaxation, ...]
 
     def where(self) -> str:
-        return f"à moins de {geodesy_km(self.radius_km)} km" if self.radius_km is not None else "dans l'annuaire"
+        if self.radius_km is None:
+            return N_("dans l'annuaire")
+        return N_("à moins de %(km)s km", km=geodesy_km(self.radius_km))
 
     def sentence(self) -> str:
         """« 12 lieux à moins de 30 km, mais aucun pour le niveau 2 et 22 ans. »"""
         if self.nearby == 0:
-            return f"Aucun lieu d'accueil {self.where()}, quel que soit le profil."
+            return N_("Aucun lieu d'accueil %(where)s, quel que soit le profil.", where=self.where())
         asked = [r.text for r in self.relaxations]
-        what = " et ".join([", ".join(asked[:-1]), asked[-1]] if len(asked) > 1 else asked)
-        places = "1 lieu" if self.nearby == 1 else f"{self.nearby} lieux"
-        return f"{places} {self.where()}, mais aucun pour {what}." if asked else f"{places} {self.where()}."
+        if not asked:
+            return NP_("%(num)s lieu %(where)s.", "%(num)s lieux %(where)s.", self.nearby, where=self.where())
+        what = join(N_(" et "), [join(", ", asked[:-1]), asked[-1]]) if len(asked) > 1 else asked[0]
+        return NP_(
+            "%(num)s lieu %(where)s, mais aucun pour %(what)s.",
+            "%(num)s lieux %(where)s, mais aucun pour %(what)s.",
+            self.nearby,
+            where=self.where(),
+            what=what,
+        )
 
     def exclusions(self) -> list[str]:
-        """Which filter excludes what: « le niveau 2 : garde 3 lieux sur 12 »."""
-        return [f"{r.text} : {_places(r.keeps)} sur {self.nearby}" for r in self.relaxations]
+        """Which filter excludes what: « Le niveau 2 : garde 3 lieux sur 12. »"""
+        return [
+            N_(
+                "%(filter)s : garde %(keeps)s sur %(all)s.",
+                filter=first_letter(r.text, "upper"),
+                keeps=places(r.keeps),
+                all=self.nearby,
+            )
+            for r in self.relaxations
+        ]
 
     def as_json(self) -> dict:
         return {
@@ -69,8 +87,9 @@ def geodesy_km(km: float) -> str:
     return f"{km:g}".replace(".", ",")
 
 
-def _places(n: int) -> str:
-    return "aucun lieu" if n == 0 else "1 lieu" if n == 1 else f"{n} lieux"
+def places(n: int) -> str:
+    """« aucun lieu », « 1 lieu », « 12 lieux »."""
+    return N_("aucun lieu") if n == 0 else NP_("%(num)s lieu", "%(num)s lieux", n)
 
 
 def _param_name(criterion: str) -> str:

@@ -108,7 +108,7 @@ def ngettext(singular: str, plural: str, num: int) -> str:
 
 def translate(text: str) -> str:
     """A text in the request's language: a ``finder.text.Text`` by its msgid, any other str as is."""
-    return in_language(text, gettext) if isinstance(text, Text) else text
+    return in_language(text, gettext, ngettext) if isinstance(text, Text) else text
 
 
 def switch_url(code: str) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from finder.directory import freshness
-from finder.domain import geography, hours, vocab
+from finder.domain import hours, vocab
 from finder.domain.criteria import Criteria
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
@@ -25,7 +25,6 @@ def inject_dataset():
     return {
         "dataset": st.catalog.info,
         "region": name,
-        "region_of": geography.of_region(name),
         "directory_empty": st.empty,
     }
 
@@ -121,10 +120,9 @@ def relaxed(outcome, search_url, link: dict) -> list[dict]:
     if outcome.nothing is None:
         return []
     out = []
-    for r in outcome.nothing.relaxations:
+    for r, exclusion in zip(outcome.nothing.relaxations, outcome.nothing.exclusions()):
         url = search_url(**{k: v for k, v in link.items() if k != r.param}) if r.param in link else None
-        keeps = "aucun lieu" if r.keeps == 0 else "1 lieu" if r.keeps == 1 else f"{r.keeps} lieux"
-        out.append({"text": r.text, "count": r.count, "keeps_text": "garde " + keeps, "url": url})
+        out.append({"text": r.text, "count": r.count, "exclusion": exclusion, "url": url})
     return sorted(out, key=lambda r: -r["count"])
 
 

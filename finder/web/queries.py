@@ -7,6 +7,9 @@ Strict on purpose, tracking and cache-busting keys included (``utm_source``, ``_
 misspelt filter must not silently widen an answer. The nearest fast path runs the same
 check (``finder.service.nearest.body``) and hands the error to Flask, which answers it here.
 
+The citizen pages also accept ``lang`` and ``falc`` (the language switcher and the easy-to-read
+link add them to any of their URLs).
+
 The back office (blueprints ``admin`` and ``espace``: signed-in staff, whose query strings are
 notices set by the application's own redirects) is not checked.
 """
@@ -16,8 +19,11 @@ from __future__ import annotations
 from flask import Flask, request
 
 from finder.service import params
+from finder.web import i18n
 
 UNCHECKED_BLUEPRINTS = frozenset({"admin", "espace"})
+# Read by the web layer on every citizen page (finder.web.i18n): the language and the easy-to-read mode.
+PAGE_CHOICES = (params.LANG, params.FALC)
 
 # Flask endpoint (blueprint.view) -> the parameters its answer accepts.
 ROUTES: dict[str, params.Endpoint] = {
@@ -32,6 +38,7 @@ ROUTES: dict[str, params.Endpoint] = {
     "coverage_api.coverage_view": params.COVERAGE,
     "pages.index": params.SEARCH,
     "pages.site": params.SITE,
+    "pages.falc": params.NO_PARAMETERS,
     "embed.widget_page": params.EMBED,
     "embed.configurator": params.CONFIGURATOR,
     "staff.coverage_page": params.COVERAGE,
@@ -74,7 +81,7 @@ def check() -> None:
         return
     endpoint = declared(request.endpoint)
     if endpoint is not None:
-        endpoint.check_known(request.args)
+        endpoint.check_known(request.args, also=PAGE_CHOICES if request.endpoint in i18n.CITIZEN else ())
 
 
 def init_app(app: Flask) -> None:

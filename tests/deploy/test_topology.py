@@ -116,9 +116,18 @@ def test_a_publish_through_host_a_is_served_through_nginx_by_both(topo):
             break
         time.sleep(0.05)
     assert set(served) == hosts_of(topo) and all(2 in v for v in served.values()), served
-    for _ in range(4):  # and the new content, from both
-        r, _ = front.get(NEAREST)
-        assert "Aurillac (15)" in r.text
+    # and the new content from every worker of both hosts: each builds the new version in the background
+    # (a worker not yet swapped answers from version 1, whole), so the last answers all come from version 2
+    recent: list[tuple[str, bool]] = []
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        r, upstream = front.get(NEAREST)
+        assert r.status_code == 200
+        recent = (recent + [(upstream, "Aurillac (15)" in r.text)])[-12:]
+        if len(recent) == 12 and all(new for _, new in recent) and {u for u, _ in recent} == hosts_of(topo):
+            break
+        time.sleep(0.05)
+    assert all(new for _, new in recent) and {u for u, _ in recent} == hosts_of(topo), recent
 
 
 def test_etags_are_identical_and_304_whichever_host(topo):

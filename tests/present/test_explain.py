@@ -63,3 +63,10 @@ def test_sector_wording():
     assert explain.sector(False, "La Clusaz") == explain.OTHER_SECTOR
     assert explain.sector(None, "La Clusaz") is None
     assert explain.yours("mission-locale") == "Votre Mission locale"
+
+
+def test_every_language_has_its_name_inside_a_sentence():
+    """« accueil en anglais »: one text per language of the vocabulary, the label lower-cased in French."""
+    assert set(explain.IN_SENTENCE) == vocab.LANGUAGE_CODES
+    for term in vocab.LANGUAGES:
+        assert explain.IN_SENTENCE[term.code] == term.label[:1].lower() + term.label[1:]

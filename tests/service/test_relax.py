@@ -147,3 +147,47 @@ def test_the_api_empty_answer_carries_the_explanation(client, engine):
     doc = client.get("/api/v1/openapi.json").get_json()
     schema = doc["paths"]["/api/v1/sites/nearest"]["get"]["responses"]["200"]["content"]
     assert "explanation" in str(schema) or "explanation" in str(doc["components"]["schemas"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "widen", "without"),
+    [
+        (
+            "en",
+            "places within 30 km, but none for 40 years old, level 2",
+            "Widen by removing one criterion",
+            "Without ",
+        ),
+        ("ar", "على بعد أقل من 30 كم", "وسّع البحث بإزالة معيار واحد", "بدون "),
+        ("uk", "ближче ніж 30 км, але жодного для 40 р., рівень 2", "Розширити пошук, прибравши один критерій", "Без "),
+    ],
+)
+def test_the_no_result_page_speaks_the_readers_language(client, lang, said, widen, without):
+    """Counts, filters and links of the explanation are translated, plural forms by the language's rule."""
+    body = client.get(f"{NOTHING}&lang={lang}").get_data(as_text=True)
+    text = html.unescape(body)
+    assert said in text and widen in text
+    assert "mais aucun pour" not in text and "Élargir" not in text and " lieux à moins de" not in text
+    links = _links(body)
+    assert links and all(label.startswith(without) for label in links)
+    # the widget keeps no cookie: its relaxed searches carry the language
+    widget = client.get("/embed" + NOTHING[1:] + f"&lang={lang}").get_data(as_text=True)
+    assert widen in html.unescape(widget)
+    assert all(parse_qs(urlsplit(href).query)["lang"] == [lang] for href in _links(widget).values())
+
+
+def test_plural_forms_follow_each_language():
+    """One place, two places, eleven places: French, English, Arabic (six forms) and Ukrainian (three)."""
+    from babel.support import Translations
+
+    from finder.text import in_language
+    from finder.web.i18n import TRANSLATIONS
+
+    def said(lang: str, n: int) -> str:
+        t = Translations.load(str(TRANSLATIONS), [lang])
+        return in_language(relax.places(n), t.ugettext, t.ungettext)
+
+    assert [relax.places(n) for n in (0, 1, 2)] == ["aucun lieu", "1 lieu", "2 lieux"]
+    assert [said("en", n) for n in (0, 1, 2)] == ["no place", "1 place", "2 places"]
+    assert [said("ar", n) for n in (1, 2, 5, 11, 100)] == ["مكان واحد", "مكانان", "5 أماكن", "11 مكانًا", "100 مكان"]
+    assert [said("uk", n) for n in (1, 3, 5, 21)] == ["1 місце", "3 місця", "5 місць", "21 місце"]

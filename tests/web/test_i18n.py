@@ -29,7 +29,7 @@ def used_msgids() -> dict:
         for filename, lineno, message, _comments, _context in extract_from_dir(
             ROOT / folder,
             method_map=[(pattern, method)],
-            keywords={"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)},
+            keywords={"_": None, "gettext": None, "N_": None, "ngettext": (1, 2), "NP_": (1, 2)},
         ):
             found.setdefault(message, f"{folder}/{filename}:{lineno}")
     return found

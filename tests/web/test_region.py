@@ -33,7 +33,7 @@ def test_citizen_pages_say_so_and_name_the_region(corse):
     client = corse.test_client()
     page = client.get("/").get_data(as_text=True)
     assert "SPRO Corse</title>" in page and "Service public régional de l'orientation · Corse" in page
-    assert "l'annuaire des lieux d'accueil de Corse n'a pas encore été importé" in page
+    assert "l'annuaire des lieux d'accueil (Corse) n'a pas encore été importé" in page
     assert 'href="/admin/import"' in page
     assert "Auvergne" not in page
     widget = client.get("/embed").get_data(as_text=True)
