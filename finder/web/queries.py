@@ -10,6 +10,7 @@ check (``finder.service.nearest.body``) and hands the error to Flask, which answ
 The citizen pages also accept ``lang`` and ``falc`` (the language switcher and the easy-to-read
 link add them to any of their URLs).
 
+Static files are not checked either (cache-busters, tile templates).
 The back office (blueprints ``admin`` and ``espace``: signed-in staff, whose query strings are
 notices set by the application's own redirects) is not checked.
 """
@@ -22,6 +23,9 @@ from finder.service import params
 from finder.web import i18n
 
 UNCHECKED_BLUEPRINTS = frozenset({"admin", "espace"})
+# Files, not answers: a query string there is a cache-buster or a tile template (``?z=…&x=…&y=…`` when
+# the map tiles are served from this host), and cannot widen anything.
+UNCHECKED_ENDPOINTS = frozenset({"static"})
 # Read by the web layer on every citizen page (finder.web.i18n): the language and the easy-to-read mode.
 PAGE_CHOICES = (params.LANG, params.FALC)
 
@@ -62,7 +66,6 @@ ROUTES: dict[str, params.Endpoint] = {
     "opendata.structures": params.NO_PARAMETERS,
     "opendata.services": params.NO_PARAMETERS,
     "metrics.scrape": params.NO_PARAMETERS,
-    "static": params.NO_PARAMETERS,
 }
 
 
@@ -70,7 +73,7 @@ def declared(endpoint: str | None) -> params.Endpoint | None:
     """The declaration of a Flask endpoint; None for the back office and unrouted requests.
 
     A public route missing from ``ROUTES`` accepts no parameter (tests list every route)."""
-    if endpoint is None or endpoint.partition(".")[0] in UNCHECKED_BLUEPRINTS:
+    if endpoint is None or endpoint in UNCHECKED_ENDPOINTS or endpoint.partition(".")[0] in UNCHECKED_BLUEPRINTS:
         return None
     return ROUTES.get(endpoint, params.NO_PARAMETERS)
 

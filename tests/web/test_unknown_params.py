@@ -76,12 +76,24 @@ def test_the_back_office_is_not_checked(client):
     assert client.get("/admin/login?next=/admin/&publiee=3").status_code == 200
 
 
+def test_static_files_take_cache_busters_and_tile_templates(client):
+    assert client.get("/static/vendor/leaflet/images/layers.png?z=7&x=64&y=45").status_code == 200
+    assert client.get("/static/css/app.css?v=3").status_code == 200
+
+
+def test_citizen_pages_take_the_language_and_the_easy_to_read_mode(client):
+    for url in ("/?lang=en&falc=1", "/le-spro-c-est-quoi?lang=ar", "/embed?lang=uk&falc=0"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/accessibilite?lang=en").status_code == 400  # the legal pages stay French
+    assert client.get("/api/v1/vocabularies?lang=en").status_code == 400
+
+
 def test_every_public_route_is_declared(app):
     """A new public route must say which parameters it takes (else it accepts none)."""
     missing = [
         rule.endpoint
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.partition(".")[0] not in queries.UNCHECKED_BLUEPRINTS and rule.endpoint not in queries.ROUTES
+        if queries.declared(rule.endpoint) is not None and rule.endpoint not in queries.ROUTES
     ]
     assert missing == []
 
