@@ -12,19 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from finder.text import N_
+
 ALSACE_MOSELLE = frozenset({"57", "67", "68"})
 FIXED = {
-    (1, 1): "jour de l'An",
-    (5, 1): "fête du Travail",
-    (5, 8): "Victoire 1945",
-    (7, 14): "Fête nationale",
-    (8, 15): "Assomption",
-    (11, 1): "Toussaint",
-    (11, 11): "Armistice 1918",
-    (12, 25): "Noël",
+    (1, 1): N_("jour de l'An"),
+    (5, 1): N_("fête du Travail"),
+    (5, 8): N_("Victoire 1945"),
+    (7, 14): N_("Fête nationale"),
+    (8, 15): N_("Assomption"),
+    (11, 1): N_("Toussaint"),
+    (11, 11): N_("Armistice 1918"),
+    (12, 25): N_("Noël"),
 }
-AFTER_EASTER = {1: "lundi de Pâques", 39: "Ascension", 50: "lundi de Pentecôte"}
-ALSACE_MOSELLE_EXTRA = {"fixed": {(12, 26): "Saint-Étienne"}, "easter": {-2: "Vendredi saint"}}
+AFTER_EASTER = {1: N_("lundi de Pâques"), 39: N_("Ascension"), 50: N_("lundi de Pentecôte")}
+ALSACE_MOSELLE_EXTRA = {"fixed": {(12, 26): N_("Saint-Étienne")}, "easter": {-2: N_("Vendredi saint")}}
 
 
 def easter(year: int) -> dt.date:

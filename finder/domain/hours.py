@@ -134,10 +134,12 @@ def weekdays_text(weekdays, article: bool = False) -> str:
     parts = []
     for g in groups:
         if len(g) >= 3:
-            parts.append(f"du {DAYS[g[0]]} au {DAYS[g[-1]]}")
+            parts.append(N_("du %(first)s au %(last)s", first=DAYS[g[0]], last=DAYS[g[-1]]))
         else:
-            parts += [("le " if article else "") + DAYS[d] for d in g]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+            parts += [N_("le %(day)s", day=DAYS[d]) if article else DAYS[d] for d in g]
+    if len(parts) == 1:
+        return parts[0]
+    return N_("%(first)s et %(last)s", first=join(", ", parts[:-1]), last=parts[-1])
 
 
 @dataclass(frozen=True)
@@ -151,15 +153,19 @@ class Span:
 
     @property
     def text(self) -> str:
-        notes = [self.comment] if self.comment else []
-        if self.unknown and not self.comment:
-            notes.append("à confirmer")
-        tail = f" ({', '.join(notes)})" if notes else ""
-        return span_text(self.start, self.end) + tail
+        hours = span_text(self.start, self.end)
+        if self.comment:
+            return N_("%(hours)s (%(note)s)", hours=hours, note=self.comment)
+        if self.unknown:
+            return N_("%(hours)s (%(note)s)", hours=hours, note=N_("à confirmer"))
+        return hours
 
 
 def spans_text(spans) -> str:
-    return ", ".join(s.text for s in spans) if spans else "fermé"
+    return join(", ", [s.text for s in spans]) if spans else CLOSED
+
+
+CLOSED = N_("fermé")
 
 
 # -- status now ------------------------------------------------------------------------------
@@ -297,9 +303,13 @@ def week_days(expression: str | None, start: dt.date, closures=()) -> list[WeekD
         closure = active_closure(closures, day)
         text = spans_text(day_spans)
         if closure:
-            text = "fermé temporairement" + (f" ({closure.reason})" if closure.reason else "")
+            text = (
+                N_("fermé temporairement (%(reason)s)", reason=closure.reason)
+                if closure.reason
+                else N_("fermé temporairement")
+            )
         elif holiday:
-            text = f"jour férié ({holiday}) : " + (text if stated else "appelez avant")
+            text = N_("jour férié (%(name)s) : %(hours)s", name=holiday, hours=text if stated else N_("appelez avant"))
         out.append(WeekDay(day, format_date(day, weekday=True, year=False), text, holiday, closure))
     return out
 
@@ -322,7 +332,7 @@ class DayHours:
 
     @property
     def line(self) -> str:
-        return f"{self.name} : {self.text}"
+        return N_("%(days)s : %(hours)s", days=self.name, hours=self.text)
 
 
 @dataclass(frozen=True)
@@ -403,9 +413,9 @@ def _exceptions(by_day, usual, off, start: dt.date) -> tuple[str, ...]:
     for r in merged[:MAX_EXCEPTIONS]:
         from_start = quiet_between(start - dt.timedelta(days=1), r[0])
         to_end = quiet_between(r[-1], end + dt.timedelta(days=1))
-        out.append(f"{_period(r[0], r[-1], start.year, from_start, to_end)}{_run_text(r, by_day)}")
+        out.append(_run_text(_period(r[0], r[-1], start.year, from_start, to_end), r, by_day))
     if len(merged) > MAX_EXCEPTIONS:
-        out.append("à d'autres dates : horaires différents, appelez avant")
+        out.append(N_("à d'autres dates : horaires différents, appelez avant"))
     return tuple(out)
 
 
@@ -417,38 +427,39 @@ def _period(first: dt.date, last: dt.date, year: int, from_start: bool, to_end: 
         return format_date(d, year=d.year != year)
 
     if first == last:
-        return f"le {format_date(first, weekday=True, year=first.year != year)}"
+        return N_("le %(date)s", date=format_date(first, weekday=True, year=first.year != year))
     if from_start:
-        return f"jusqu'au {say(last)}"
+        return N_("jusqu'au %(date)s", date=say(last))
     if to_end:
-        return f"à partir du {say(first)}"
+        return N_("à partir du %(date)s", date=say(first))
     if (first.year, first.month) == (last.year, last.month):
-        return f"du {'1er' if first.day == 1 else first.day} au {say(last)}"
-    return f"du {say(first)} au {say(last)}"
+        return N_("du %(first)s au %(last)s", first=N_("1er") if first.day == 1 else first.day, last=say(last))
+    return N_("du %(first)s au %(last)s", first=say(first), last=say(last))
 
 
-def _run_text(run: list[dt.date], by_day) -> str:
-    """What follows the period: ' : fermé', ', du lundi au vendredi : 9 h – 12 h'…"""
+def _run_text(period: str, run: list[dt.date], by_day) -> str:
+    """The period and its hours: '… : fermé', '…, du lundi au vendredi : 9 h – 12 h'…"""
     if all(not by_day[d] for d in run):
-        return " : fermé"
+        return N_("%(period)s : fermé", period=period)
     per_weekday: dict[int, set] = {}
     for d in run:
         per_weekday.setdefault(d.weekday(), set()).add(by_day[d])
     if any(len(p) > 1 for p in per_weekday.values()):
-        return " : horaires variables, appelez avant"
+        return N_("%(period)s : horaires variables, appelez avant", period=period)
     by_text: dict[str, list[int]] = {}
     for wd in sorted(per_weekday):
         by_text.setdefault(spans_text(next(iter(per_weekday[wd]))), []).append(wd)
-    return ", " + " ; ".join(f"{weekdays_text(wds)} : {text}" for text, wds in by_text.items())
+    days = [N_("%(days)s : %(hours)s", days=weekdays_text(wds), hours=text) for text, wds in by_text.items()]
+    return N_("%(period)s, %(hours)s", period=period, hours=join(" ; ", days))
 
 
 def _holidays_text(expression: str, by_day, off) -> str:
     if not states_holidays(expression):
-        return "jours fériés : non précisé, appelez avant"
+        return N_("jours fériés : non précisé, appelez avant")
     patterns = {by_day[d] for d in off}
     if len(patterns) != 1:
-        return "jours fériés : selon le jour, appelez avant"
-    return f"jours fériés : {spans_text(patterns.pop())}"
+        return N_("jours fériés : selon le jour, appelez avant")
+    return N_("jours fériés : %(hours)s", hours=spans_text(patterns.pop()))
 
 
 # -- checks for the import -----------------------------------------------------------------

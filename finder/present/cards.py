@@ -12,7 +12,7 @@ from finder.domain.criteria import Criteria
 from finder.domain.engine import Engine, Origin, Result
 from finder.domain.model import Site
 from finder.present import explain
-from finder.text import join
+from finder.text import N_, first_letter, join
 
 
 def km(distance: float) -> str:
@@ -126,8 +126,8 @@ def result_cards(
 def _marker_title(card: dict) -> str:
     """« 1. Mission locale Aurillac – siège — 2,3 km »: a marker named after its place and distance."""
     rank = f"{card['rank']}. " if card.get("rank") else ""
-    distance = f" — {card['distance']}" if card.get("distance") else ""
-    return f"{rank}{card['name']}{distance}"
+    distance = [" — ", card["distance"]] if card.get("distance") else []
+    return join("", [rank, card["name"], *distance])
 
 
 def map_points(cards: list[dict], url_for_site) -> list[dict]:
@@ -157,9 +157,9 @@ def usual_hours(expression: str | None, start: dt.date) -> list[str]:
     groups: dict[str, list[int]] = {}
     for day in described.days:
         groups.setdefault(day.text, []).append(day.weekday)
-    closed = groups.pop("fermé", None)  # days closed said last
-    lines = [f"{hours.weekdays_text(days)} : {text}" for text, days in groups.items()]
+    closed = groups.pop(hours.CLOSED, None)  # days closed said last
+    lines = [N_("%(days)s : %(hours)s", days=hours.weekdays_text(days), hours=text) for text, days in groups.items()]
     if closed:
-        lines.append(f"{hours.weekdays_text(closed)} : fermé")
+        lines.append(N_("%(days)s : %(hours)s", days=hours.weekdays_text(closed), hours=hours.CLOSED))
     lines += list(described.exceptions) + [described.holidays]
-    return [line[0].upper() + line[1:] for line in lines]
+    return [first_letter(line, "upper") for line in lines]

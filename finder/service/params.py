@@ -604,7 +604,7 @@ LANGUAGE = Param(
     "parlé partout : langue=fr garde tous les lieux.",
     criterion="language",
     fields={
-        "search": Field("select", "options", label="On m'accueille dans ma langue", empty="— Indifférent —"),
+        "search": Field("select", "options", label=N_("On m'accueille dans ma langue"), empty=N_("— Indifférent —")),
         "staff": Field("select", "profile", empty="— Toutes langues —"),
         "widget": Field("select", "public", label="Langue parlée à l'accueil", empty="— Indifférent —"),
     },

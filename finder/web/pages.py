@@ -11,6 +11,7 @@ from finder.domain import hours, vocab
 from finder.domain.criteria import Criteria
 from finder.present import cards, explain, maps
 from finder.service import forms, params, search
+from finder.text import N_
 from finder.web import state
 from finder.web.i18n import translate
 
@@ -100,9 +101,15 @@ def _results_map(outcome, result_cards):
     """The Folium map of a results outcome: the origin and the ranked sites (None otherwise)."""
     if outcome.kind != "results":
         return None
-    origin = {"lat": outcome.origin.lat, "lon": outcome.origin.lon, "name": "Point de départ : " + outcome.origin_label}
+    start = N_("Point de départ : %(place)s", place=outcome.origin_label)
+    origin = {"lat": outcome.origin.lat, "lon": outcome.origin.lon, "name": translate(start)}
     points = cards.map_points(result_cards, lambda sid: url_for("pages.site", site_id=sid))
-    return maps.results_map(origin, points, *_tiles())
+    return maps.results_map(origin, in_language(points), *_tiles())
+
+
+def in_language(points: list[dict]) -> list[dict]:
+    """Map points with their texts (marker title, popup lines) in the reader's language."""
+    return [{**p, "title": translate(p["title"]), "lines": [translate(line) for line in p["lines"]]} for p in points]
 
 
 def every_profile_arg(args) -> dict:
@@ -174,7 +181,7 @@ def site(site_id: str):
     card = flag_unconfirmed([cards.site_card(engine, s, today)], today)[0]
     structure = engine.structures[s.structure_id]
     point = cards.map_points([card], lambda sid: url_for("pages.site", site_id=sid))
-    rendered = maps.results_map(None, point, *_tiles(), zoom=15)
+    rendered = maps.results_map(None, in_language(point), *_tiles(), zoom=15)
     errors: dict[str, str] = {}
     start = params.SITE.parse(request.args, state().geo, errors)
     start = None if errors or start.get("lat") is None else (start["lat"], start["lon"])
@@ -196,6 +203,6 @@ def site(site_id: str):
         modes=[vocab.label(vocab.MODES, m) for m in s.modes],
         directions=cards.directions_url(current_app.config["DIRECTIONS_URL"], (s.lat, s.lon), start),
         directions_provider=current_app.config["DIRECTIONS_PROVIDER"],
-        directions_from=(start_commune.name if start_commune else "votre point de départ") if start else None,
+        directions_from=(start_commune.name if start_commune else N_("votre point de départ")) if start else None,
         start_error=next(iter(errors.values()), None),
     )

@@ -168,6 +168,25 @@ def test_vocabulary_translated_directory_content_as_entered(client):
     assert addresses and addresses == re.findall(r'<p class="address">([^<]+)</p>', ar)
 
 
+def test_site_page_hours_and_map_in_the_readers_language(client):
+    """The week table, the usual hours, holidays and the map's marker title are translated."""
+    fr = text(client.get("/lieux/lieu-0001?lang=fr"))
+    en = text(client.get("/lieux/lieu-0001?lang=en"))
+    assert "Du lundi au vendredi : 8\u00a0h\u00a030" in fr and "Jours fériés : fermé" in fr
+    assert "From Monday to Friday: 8:30" in en and "Public holidays: closed" in en and "Saturday and Sunday: closed" in en
+    assert ": fermé" not in en and "Jours fériés" not in en
+    results = text(client.get("/?commune=15014&lang=en"))
+    assert re.search(r'"title": "1\. Mission locale Aurillac [^"]+ \\u2014 [\d,]+ k?m"', results)  # « 1. … — 1,3 km »
+    assert '"name": "Starting point: Aurillac"' in results and "Point de départ" not in results
+    assert '"name": "Point de d\\u00e9part : Aurillac"' in text(client.get("/?commune=15014&lang=fr"))
+
+
+def test_the_unknown_parameter_error_in_the_readers_language(client):
+    r = client.get("/api/v1/sites?limt=3", headers={"Accept-Language": "en"})
+    assert r.status_code == 400 and r.get_json()["error"]["field"] == "limt"
+    assert r.get_json()["error"]["message"].startswith("Unknown parameter: “limt” (accepted parameters: ")
+
+
 @pytest.mark.parametrize(
     ("url", "headers", "message"),
     [
