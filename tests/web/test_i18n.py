@@ -173,7 +173,9 @@ def test_site_page_hours_and_map_in_the_readers_language(client):
     fr = text(client.get("/lieux/lieu-0001?lang=fr"))
     en = text(client.get("/lieux/lieu-0001?lang=en"))
     assert "Du lundi au vendredi : 8\u00a0h\u00a030" in fr and "Jours fériés : fermé" in fr
-    assert "From Monday to Friday: 8:30" in en and "Public holidays: closed" in en and "Saturday and Sunday: closed" in en
+    assert (
+        "From Monday to Friday: 8:30" in en and "Public holidays: closed" in en and "Saturday and Sunday: closed" in en
+    )
     assert ": fermé" not in en and "Jours fériés" not in en
     results = text(client.get("/?commune=15014&lang=en"))
     assert re.search(r'"title": "1\. Mission locale Aurillac [^"]+ \\u2014 [\d,]+ k?m"', results)  # « 1. … — 1,3 km »
