@@ -74,15 +74,18 @@ def run(
     progress: Progress | None = None,
 ) -> ImportResult:
     result = check(data, store, geo, settings, progress)
+    against = None  # the published version the diff was computed against
     if result.directory is not None:
-        result.diff = versions.diff(_published(store), result.directory)
+        served = _published(store)
+        against = served.info.version if served else None
+        result.diff = versions.diff(served, result.directory)
         result.report.facts["diff"] = result.diff.summary()
         _warn_removals(result.report, result.diff)
     if result.report.ok and not dry_run:
         d = result.directory
         result.version = store.add_version(list(d.structures.values()), d.sites, demo, filename or "import", author)
         if publish:
-            versions.publish(store, result.version, author, new=d)
+            versions.publish(store, result.version, author, new=d, known=(against, result.diff))
             result.published = True
     errors, warnings = result.report.count()
     result.report_id = import_log.record(

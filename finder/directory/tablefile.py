@@ -196,7 +196,9 @@ def _read_csv(text: str, encoding: str, limits: Limits) -> Table:
         for record in reader:
             _check_cells(record, lines.start)
             lines.next_record()
-            records.append([_unguard(c) for c in record])
+            if any(c[:1] == "'" for c in record):
+                record = [_unguard(c) for c in record]
+            records.append(record)
             if len(records) > limits.rows + 1:
                 raise FileProblem(f"Trop de lignes : {limits.rows} au plus par import.")
     except csv.Error as err:
@@ -239,7 +241,7 @@ def _unguard(cell: str) -> str:
 
 
 def _check_cells(cells, line: int) -> None:
-    if any(len(c) > MAX_CELL_CHARS for c in cells):
+    if cells and max(map(len, cells)) > MAX_CELL_CHARS:
         raise FileProblem(f"Ligne {line} : une cellule dépasse {MAX_CELL_CHARS} caractères.", line)
 
 

@@ -71,20 +71,27 @@ def publish(
     action: str = "publish",
     new: Directory | None = None,
     expected: int | None = None,
+    known: tuple[int | None, Diff] | None = None,
 ) -> Diff:
     """Serve ``version``; the log records who, when, and what changed from the version served before.
 
     ``new``: the version's directory when the caller has it already (saves reading it back);
-    ``expected``: refuse (StoreError "conflict") if the published version is no longer this one.
+    ``expected``: refuse (StoreError "conflict") if the published version is no longer this one;
+    ``known``: (the published version it was computed against, the diff) when the caller has it
+    already (an import diffs before storing): used only if that version is still the one published,
+    and the publish is then made conditional on it (``expected``), so the log never tells another change.
     """
     if not any(v["id"] == version for v in store.versions()):
         raise NotFound(f"La version {version} n'existe pas.", field="version")
     current = store.published_version() if expected is None else expected
     if current == version:
         raise FinderError(f"La version {version} est déjà celle publiée.", field="version", code="already_published")
-    new = new or store.load(version)
-    old = store.load(current) if current is not None else None
-    change = diff(old, new)
+    if known is not None and known[0] == current:
+        change = known[1]
+    else:
+        new = new or store.load(version)
+        old = store.load(current) if current is not None else None
+        change = diff(old, new)
     label = "Retour à la version" if action == "rollback" else "Publication de la version"
     store.publish(version, author, f"{label} {version} : {change.summary()}", action, expected=current)
     return change
