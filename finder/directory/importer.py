@@ -21,7 +21,7 @@ from finder.directory.validate import Draft, Options, validate_table
 from finder.domain.geography import Geography
 from finder.domain.model import Closure, DatasetInfo, Directory, Site, Structure
 from finder.storage import import_log
-from finder.storage.store import Store, now_iso
+from finder.storage.store import Store, encode, now_iso
 
 Progress = Callable[[str, int, int], None]
 
@@ -74,16 +74,19 @@ def run(
     progress: Progress | None = None,
 ) -> ImportResult:
     result = check(data, store, geo, settings, progress)
-    against = None  # the published version the diff was computed against
+    against = encoded = None  # the published version the diff was computed against; the rows to store
     if result.directory is not None:
-        served = _published(store)
-        against = served.info.version if served else None
-        result.diff = versions.diff(served, result.directory)
+        d = result.directory
+        encoded = encode(d.structures.values(), d.sites)  # once: for the diff, the hash and the rows
+        served = store.published_rows()
+        against = served[0] if served else None
+        result.diff = versions.diff_stored(served[1:] if served else None, d, encoded)
         result.report.facts["diff"] = result.diff.summary()
         _warn_removals(result.report, result.diff)
     if result.report.ok and not dry_run:
         d = result.directory
-        result.version = store.add_version(list(d.structures.values()), d.sites, demo, filename or "import", author)
+        structures = list(d.structures.values())
+        result.version = store.add_version(structures, d.sites, demo, filename or "import", author, encoded)
         if publish:
             versions.publish(store, result.version, author, new=d, known=(against, result.diff))
             result.published = True
@@ -115,10 +118,6 @@ def _warn_removals(report: Report, change: versions.Diff) -> None:
             f"Cet import retire {len(change.removed)} lieux sur les {before} de l'annuaire publié "
             f"({len(change.removed) / before:.0%}) : vérifiez qu'il s'agit bien du fichier complet.",
         )
-
-
-def _published(store: Store) -> Directory | None:
-    return store.load() if store.published_version() is not None else None
 
 
 def read(data: bytes | list[bytes], max_rows: int, max_bytes: int | None = None) -> Table:

@@ -6,11 +6,12 @@ Publishing is the store's one-row switch; this module adds who, when and what ch
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
-from finder.domain.model import Directory
+from finder.domain.model import Directory, Site, Structure
 from finder.errors import FinderError, InvalidParameter, NotFound
-from finder.storage.store import Store
+from finder.storage.store import Encoded, Store
 
 
 @dataclass
@@ -55,6 +56,43 @@ def diff(old: Directory | None, new: Directory) -> Diff:
         structures_changed=sum(
             old_structures.get(k) != new_structures.get(k) for k in old_structures.keys() | new_structures.keys()
         ),
+        sites=len(after),
+    )
+
+
+def diff_stored(old: tuple[dict[str, str], dict[str, str]] | None, new: Directory, encoded: Encoded) -> Diff:
+    """``diff`` against a version given as its stored JSON text by id (``Store.published_rows``), without
+    decoding it: the same text is the same site or structure; a different text is decoded and compared
+    (a version stored by an older program may write the same values differently).
+
+    ``encoded``: ``new`` as it will be stored (``finder.storage.store.encode``).
+    """
+    old_structures, old_sites = old or ({}, {})
+    new_structures = dict(encoded.structures)
+    changed_structures = {
+        k
+        for k in old_structures.keys() | new_structures.keys()
+        if old_structures.get(k) != new_structures.get(k)
+        and (k not in old_structures or Structure.from_dict(json.loads(old_structures[k])) != new.structures.get(k))
+    }
+    by_id = {s.id: s for s in new.sites}
+    after = {sid: text for sid, _, text in encoded.sites}
+
+    def changed(sid: str) -> bool:
+        site = by_id[sid]
+        if site.structure_id in changed_structures:
+            return True
+        text = old_sites[sid]
+        if text == after[sid]:
+            return False
+        before = Site.from_dict(json.loads(text))
+        return before != site or before.structure_id in changed_structures
+
+    return Diff(
+        added=sorted(after.keys() - old_sites.keys()),
+        removed=sorted(old_sites.keys() - after.keys()),
+        changed=sorted(k for k in after.keys() & old_sites.keys() if changed(k)),
+        structures_changed=len(changed_structures),
         sites=len(after),
     )
 
