@@ -73,9 +73,11 @@ def run(
     demo: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
+    step = progress or (lambda stage, done, total: None)
     result = check(data, store, geo, settings, progress)
     against = encoded = None  # the published version the diff was computed against; the rows to store
     if result.directory is not None:
+        step("Comparaison avec la version publiée", 0, 1)
         d = result.directory
         encoded = encode(d.structures.values(), d.sites)  # once: for the diff, the hash and the rows
         served = store.published_rows()
@@ -86,8 +88,10 @@ def run(
     if result.report.ok and not dry_run:
         d = result.directory
         structures = list(d.structures.values())
+        step("Enregistrement de la version", 0, 1)
         result.version = store.add_version(structures, d.sites, demo, filename or "import", author, encoded)
         if publish:
+            step("Publication", 0, 1)
             versions.publish(store, result.version, author, new=d, known=(against, result.diff))
             result.published = True
     errors, warnings = result.report.count()
@@ -142,6 +146,8 @@ def check(
 
     ``data``: a CSV or XLSX file, or the pair structures.json + services.json (data·inclusion).
     """
+    if progress:
+        progress("Lecture du fichier", 0, 1)
     try:
         table = read(data, settings.max_rows, settings.max_bytes)
     except FileProblem as p:

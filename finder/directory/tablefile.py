@@ -298,6 +298,6 @@ def write_csv(header: list[str], rows: list[list[str]], separator: str = ";", bo
 def write_xlsx(header: list[str], rows: list[list[str]], title: str = "lieux", progress=None) -> bytes:
     """An XLSX workbook with one sheet; every cell is text (never a formula), empty cells left out.
 
-    ``progress(done, total)``: called every ``xlsx_writer.CHUNK_ROWS`` rows and at the end.
+    ``progress(done, total)``: called at the start, then every ``xlsx_writer.CHUNK_ROWS`` rows.
     """
     return xlsx_writer.write(header, rows, title, progress)

@@ -115,7 +115,7 @@ def write(
 ) -> bytes:
     """An XLSX workbook of one sheet: the header then the rows, every non-empty cell as text.
 
-    ``progress(done, total)``: rows written so far, every ``CHUNK_ROWS`` rows and at the end.
+    ``progress(done, total)``: rows written so far, at the start, then every ``CHUNK_ROWS`` rows.
     """
     width = max([len(header), *(len(r) for r in rows)]) if rows else len(header)
     if width > MAX_COLUMNS:
@@ -157,11 +157,11 @@ def _sheet(header, rows, letters: list[str], progress) -> Iterable[str]:
     yield f'{PROLOG}<worksheet xmlns="{MAIN}"><dimension ref="A1:{last}"/><sheetData>'
     yield _row(1, header, letters)
     total = len(rows)
+    if progress:
+        progress(0, total)
     for start in range(0, total, CHUNK_ROWS):
         chunk = rows[start : start + CHUNK_ROWS]
         yield "".join([_row(start + i + 2, r, letters) for i, r in enumerate(chunk)])
         if progress:
             progress(start + len(chunk), total)
-    if progress and not total:
-        progress(0, 0)
     yield "</sheetData></worksheet>"

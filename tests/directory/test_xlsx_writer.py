@@ -74,11 +74,11 @@ def test_the_importer_reads_the_directory_format_through_its_guard():
     assert [line for line, _ in table.rows] == list(range(2, 22))
 
 
-def test_progress_is_told_by_chunks_and_at_the_end(monkeypatch):
+def test_progress_is_told_at_the_start_then_by_chunks(monkeypatch):
     monkeypatch.setattr(xlsx_writer, "CHUNK_ROWS", 2)
     seen = []
     xlsx_writer.write(["a"], [["x"]] * 5, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
 
 
 @pytest.mark.parametrize("index,letters", [(0, "A"), (25, "Z"), (26, "AA"), (31, "AF"), (701, "ZZ"), (702, "AAA")])
