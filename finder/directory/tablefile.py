@@ -196,7 +196,7 @@ def _read_csv(text: str, encoding: str, limits: Limits) -> Table:
         for record in reader:
             _check_cells(record, lines.start)
             lines.next_record()
-            if any(c[:1] == "'" for c in record):
+            if "\x00'" in "\x00" + "\x00".join(record):  # a cell starts with ' (or a NUL is followed by one)
                 record = [_unguard(c) for c in record]
             records.append(record)
             if len(records) > limits.rows + 1:
@@ -218,7 +218,7 @@ def _csv_reason(err: csv.Error) -> str:
 
 
 def _table(records: list[list[str]], kind: str, encoding=None, sep=None) -> Table:
-    numbered = [(n, r) for n, r in enumerate(records, 1) if any(c.strip() for c in r)]
+    numbered = [(n, r) for n, r in enumerate(records, 1) if "".join(r).strip()]  # not blank
     if not numbered:
         raise FileProblem("Le fichier est vide.")
     (_, header), body = numbered[0], numbered[1:]
@@ -230,7 +230,7 @@ def _table(records: list[list[str]], kind: str, encoding=None, sep=None) -> Tabl
     table = Table(header=header, rows=[], kind=kind, encoding=encoding, separator=sep)
     width = len(header)
     for line, cells in body:
-        if any(c.strip() for c in cells[width:]):
+        if len(cells) > width and "".join(cells[width:]).strip():
             table.ragged.append(line)
         table.rows.append((line, (cells + [""] * width)[:width]))
     return table

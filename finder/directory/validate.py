@@ -142,15 +142,36 @@ def validate_table(table: Table, geo: Geography, options: Options, progress=None
     territories = _Territories.of(geo)
     memo: dict[str, dict] = {name: {} for name in MEMO_COLUMNS}
     names = list(table.header)
+    placed = _placed(table, geo)
     drafts = []
     for n, (line, cells) in enumerate(table.rows, 1):
         values = dict(zip(names, [c.strip() for c in cells]))  # (a duplicate column stopped at the header)
-        drafts.append(RowParser(line, values, geo, options, report, territories, memo).parse())
+        drafts.append(RowParser(line, values, geo, options, report, territories, memo, placed).parse())
         if progress and (n % 1000 == 0 or n == len(table.rows)):
             progress(n, len(table.rows))
     _check_duplicates(drafts, report)
     _check_structures(drafts, report)
     return drafts, report
+
+
+def _placed(table: Table, geo: Geography) -> dict[int, tuple[str, float, float]]:
+    """Lines whose position lies inside the commune their code_insee names, found for the whole file in
+    one vectorised call: line -> (insee, lat, lon). Each row's own check then needs no geometry when it
+    reads the same three values (any other row, or any difference, gets the full ``positions.check``)."""
+    index = {name: i for i, name in enumerate(table.header)}
+    if not {"code_insee", "latitude", "longitude"} <= index.keys():
+        return {}
+    at_insee, at_lat, at_lon = index["code_insee"], index["latitude"], index["longitude"]
+    candidates = []
+    for line, cells in table.rows:
+        try:
+            lat, lon = checks.number(cells[at_lat]), checks.number(cells[at_lon])
+        except Problem:
+            continue
+        candidates.append((line, cells[at_insee].strip().upper(), lat, lon))
+    points = [(insee, lat, lon) for _, insee, lat, lon in candidates]
+    hits = positions.inside(geo, points)
+    return {line: point for (line, *_), point, hit in zip(candidates, points, hits) if hit}
 
 
 def _check_duplicates(drafts: list[Draft], report: Report) -> None:
@@ -201,6 +222,7 @@ class RowParser:
         report: Report,
         territories: _Territories,
         memo: dict[str, dict] | None = None,
+        placed: dict[int, tuple[str, float, float]] | None = None,
     ):
         self.line = line
         self.values = values  # column name -> cell, stripped
@@ -209,6 +231,7 @@ class RowParser:
         self.report = report
         self.territories = territories
         self.memo = {} if memo is None else memo  # column -> {cell: value or Problem}, for MEMO_COLUMNS
+        self.placed = placed or {}  # line -> (insee, lat, lon) known to lie inside that commune
         self.ok = True
 
     # -- reporting helpers -------------------------------------------------------------
@@ -431,7 +454,8 @@ class RowParser:
         if lat is None or lon is None or insee is None:
             return
         try:
-            positions.check(self.geo, insee, lat, lon, self.options.tolerance_m)
+            if self.placed.get(self.line) != (insee, lat, lon):  # else inside the commune: nothing to say
+                positions.check(self.geo, insee, lat, lon, self.options.tolerance_m)
         except Problem as p:
             self.error("latitude", p.code, p.message, f"{self.raw('latitude')} ; {self.raw('longitude')}")
         if source == "commune":
