@@ -21,7 +21,7 @@ from finder.directory.validate import Draft, Options, validate_table
 from finder.domain.geography import Geography
 from finder.domain.model import Closure, DatasetInfo, Directory, Site, Structure
 from finder.storage import import_log
-from finder.storage.store import Store, now_iso
+from finder.storage.store import Store, encode, now_iso
 
 Progress = Callable[[str, int, int], None]
 
@@ -73,16 +73,26 @@ def run(
     demo: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
+    step = progress or (lambda stage, done, total: None)
     result = check(data, store, geo, settings, progress)
+    against = encoded = None  # the published version the diff was computed against; the rows to store
     if result.directory is not None:
-        result.diff = versions.diff(_published(store), result.directory)
+        step("Comparaison avec la version publiée", 0, 1)
+        d = result.directory
+        encoded = encode(d.structures.values(), d.sites)  # once: for the diff, the hash and the rows
+        served = store.published_rows()
+        against = served[0] if served else None
+        result.diff = versions.diff_stored(served[1:] if served else None, d, encoded)
         result.report.facts["diff"] = result.diff.summary()
         _warn_removals(result.report, result.diff)
     if result.report.ok and not dry_run:
         d = result.directory
-        result.version = store.add_version(list(d.structures.values()), d.sites, demo, filename or "import", author)
+        structures = list(d.structures.values())
+        step("Enregistrement de la version", 0, 1)
+        result.version = store.add_version(structures, d.sites, demo, filename or "import", author, encoded)
         if publish:
-            versions.publish(store, result.version, author, new=d)
+            step("Publication", 0, 1)
+            versions.publish(store, result.version, author, new=d, known=(against, result.diff))
             result.published = True
     errors, warnings = result.report.count()
     result.report_id = import_log.record(
@@ -114,10 +124,6 @@ def _warn_removals(report: Report, change: versions.Diff) -> None:
         )
 
 
-def _published(store: Store) -> Directory | None:
-    return store.load() if store.published_version() is not None else None
-
-
 def read(data: bytes | list[bytes], max_rows: int, max_bytes: int | None = None) -> Table:
     """One table file (CSV, XLSX), or the two JSON files of the data·inclusion format, as a Table.
 
@@ -140,6 +146,8 @@ def check(
 
     ``data``: a CSV or XLSX file, or the pair structures.json + services.json (data·inclusion).
     """
+    if progress:
+        progress("Lecture du fichier", 0, 1)
     try:
         table = read(data, settings.max_rows, settings.max_bytes)
     except FileProblem as p:

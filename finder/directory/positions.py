@@ -7,6 +7,7 @@ longitude are recognised and named as such.
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 from shapely.ops import nearest_points
 
@@ -24,6 +25,20 @@ def distance_to_commune_m(geo: Geography, insee: str, lat: float, lon: float) ->
         return 0.0
     near, _ = nearest_points(poly, shapely.Point(lon, lat))
     return geodesy.distance_km(lat, lon, near.y, near.x) * 1000.0
+
+
+def inside(geo: Geography, points: list[tuple[str, float, float]]) -> list[bool]:
+    """For each (insee, lat, lon): whether the point lies in its commune's polygon, in one vectorised
+    call (what ``check`` accepts first, one point at a time). False when the commune is unknown."""
+    known = [i for i, (insee, _, _) in enumerate(points) if insee in geo.polygons]
+    out = [False] * len(points)
+    if known:
+        polygons = np.array([geo.polygons[points[i][0]] for i in known], dtype=object)
+        lons = np.array([points[i][2] for i in known], dtype=float)
+        lats = np.array([points[i][1] for i in known], dtype=float)
+        for i, hit in zip(known, shapely.intersects_xy(polygons, lons, lats).tolist()):
+            out[i] = hit
+    return out
 
 
 def check(geo: Geography, insee: str, lat: float, lon: float, tolerance_m: float) -> None:

@@ -21,7 +21,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from finder.directory import xlsx_guard
+from finder.directory import xlsx_guard, xlsx_writer
 from finder.directory.columns import NAMES
 from finder.directory.spreadsheet import FORMULA_START, safe_cell
 
@@ -32,8 +32,7 @@ MAX_CELL_CHARS = 32_767  # a spreadsheet cell's own limit
 CELLS_PER_ROW = 64  # average cells per row over a whole XLSX file (the format has 31 columns)
 XML_BYTES_PER_ROW = 4_096  # average XML per row, decompressed (a row of the format takes about 2 kB)
 XML_BASE_BYTES = 16 << 20  # styles, theme, images…
-SNIFF_CHARS = 65_536
-PROGRESS_ROWS = 1_000  # rows written between two progress calls  # of the first line, to choose the separator
+SNIFF_CHARS = 65_536  # of the first line, to choose the separator
 
 
 class FileProblem(Exception):
@@ -197,7 +196,9 @@ def _read_csv(text: str, encoding: str, limits: Limits) -> Table:
         for record in reader:
             _check_cells(record, lines.start)
             lines.next_record()
-            records.append([_unguard(c) for c in record])
+            if "\x00'" in "\x00" + "\x00".join(record):  # a cell starts with ' (or a NUL is followed by one)
+                record = [_unguard(c) for c in record]
+            records.append(record)
             if len(records) > limits.rows + 1:
                 raise FileProblem(f"Trop de lignes : {limits.rows} au plus par import.")
     except csv.Error as err:
@@ -217,7 +218,7 @@ def _csv_reason(err: csv.Error) -> str:
 
 
 def _table(records: list[list[str]], kind: str, encoding=None, sep=None) -> Table:
-    numbered = [(n, r) for n, r in enumerate(records, 1) if any(c.strip() for c in r)]
+    numbered = [(n, r) for n, r in enumerate(records, 1) if "".join(r).strip()]  # not blank
     if not numbered:
         raise FileProblem("Le fichier est vide.")
     (_, header), body = numbered[0], numbered[1:]
@@ -229,7 +230,7 @@ def _table(records: list[list[str]], kind: str, encoding=None, sep=None) -> Tabl
     table = Table(header=header, rows=[], kind=kind, encoding=encoding, separator=sep)
     width = len(header)
     for line, cells in body:
-        if any(c.strip() for c in cells[width:]):
+        if len(cells) > width and "".join(cells[width:]).strip():
             table.ragged.append(line)
         table.rows.append((line, (cells + [""] * width)[:width]))
     return table
@@ -240,7 +241,7 @@ def _unguard(cell: str) -> str:
 
 
 def _check_cells(cells, line: int) -> None:
-    if any(len(c) > MAX_CELL_CHARS for c in cells):
+    if cells and max(map(len, cells)) > MAX_CELL_CHARS:
         raise FileProblem(f"Ligne {line} : une cellule dépasse {MAX_CELL_CHARS} caractères.", line)
 
 
@@ -295,28 +296,8 @@ def write_csv(header: list[str], rows: list[list[str]], separator: str = ";", bo
 
 
 def write_xlsx(header: list[str], rows: list[list[str]], title: str = "lieux", progress=None) -> bytes:
-    """An XLSX workbook with one sheet; every cell is text (never a formula).
+    """An XLSX workbook with one sheet; every cell is text (never a formula), empty cells left out.
 
-    ``progress(done, total)``: called every ``PROGRESS_ROWS`` rows and at the end.
+    ``progress(done, total)``: called at the start, then every ``xlsx_writer.CHUNK_ROWS`` rows.
     """
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-
-    def text_cell(value: str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-
-    sheet.append([text_cell(h) for h in header])
-    for i, row in enumerate(rows):
-        sheet.append([text_cell(c) if c else None for c in row])
-        if progress and i % PROGRESS_ROWS == 0:
-            progress(i, len(rows))
-    if progress:
-        progress(len(rows), len(rows))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_writer.write(header, rows, title, progress)

@@ -28,6 +28,25 @@ LANGUAGE_LABELS = {t.code: t.label for t in vocab.LANGUAGES}
 LEVELS = {t.code for t in vocab.LEVELS}
 
 
+# Columns whose check is a pure function of the cell (no warning, no other column): each distinct
+# cell is checked once per file. Cells repeat (a structure on many lines, the same hours, publics).
+MEMO_COLUMNS = (
+    "telephone", "site_web", "horaires_accueil", "accessible_pmr", "modes_accueil", "sur_rendez_vous",
+    "niveaux_service", "age_min", "age_max", "publics", "niveaux_qualification", "langues", "description",
+    "fermetures", "structure_nom", "structure_reseau", "structure_cercle", "structure_site_web",
+    "source_coordonnees",
+)  # fmt: skip
+_MISSING = object()
+
+
+def _outcome(check, raw: str):
+    """The check's value, or the Problem it raised (kept, not raised again: its message is reported)."""
+    try:
+        return check(raw)
+    except Problem as p:
+        return p
+
+
 @dataclass(frozen=True)
 class Options:
     today: dt.date
@@ -121,16 +140,38 @@ def validate_table(table: Table, geo: Geography, options: Options, progress=None
     for line in table.ragged:
         report.error(line, None, "extra_cells", "Cette ligne a plus de valeurs que l'en-tête n'a de colonnes.")
     territories = _Territories.of(geo)
-    index = {name: i for i, name in enumerate(table.header)}
+    memo: dict[str, dict] = {name: {} for name in MEMO_COLUMNS}
+    names = list(table.header)
+    placed = _placed(table, geo)
     drafts = []
     for n, (line, cells) in enumerate(table.rows, 1):
-        values = {name: cells[i] for name, i in index.items()}
-        drafts.append(RowParser(line, values, geo, options, report, territories).parse())
+        values = dict(zip(names, [c.strip() for c in cells]))  # (a duplicate column stopped at the header)
+        drafts.append(RowParser(line, values, geo, options, report, territories, memo, placed).parse())
         if progress and (n % 1000 == 0 or n == len(table.rows)):
             progress(n, len(table.rows))
     _check_duplicates(drafts, report)
     _check_structures(drafts, report)
     return drafts, report
+
+
+def _placed(table: Table, geo: Geography) -> dict[int, tuple[str, float, float]]:
+    """Lines whose position lies inside the commune their code_insee names, found for the whole file in
+    one vectorised call: line -> (insee, lat, lon). Each row's own check then needs no geometry when it
+    reads the same three values (any other row, or any difference, gets the full ``positions.check``)."""
+    index = {name: i for i, name in enumerate(table.header)}
+    if not {"code_insee", "latitude", "longitude"} <= index.keys():
+        return {}
+    at_insee, at_lat, at_lon = index["code_insee"], index["latitude"], index["longitude"]
+    candidates = []
+    for line, cells in table.rows:
+        try:
+            lat, lon = checks.number(cells[at_lat]), checks.number(cells[at_lon])
+        except Problem:
+            continue
+        candidates.append((line, cells[at_insee].strip().upper(), lat, lon))
+    points = [(insee, lat, lon) for _, insee, lat, lon in candidates]
+    hits = positions.inside(geo, points)
+    return {line: point for (line, *_), point, hit in zip(candidates, points, hits) if hit}
 
 
 def _check_duplicates(drafts: list[Draft], report: Report) -> None:
@@ -172,18 +213,30 @@ def _check_structures(drafts: list[Draft], report: Report) -> None:
 class RowParser:
     """Turns one row into site and structure fields, reporting every problem of the row."""
 
-    def __init__(self, line, values, geo: Geography, options: Options, report: Report, territories: _Territories):
+    def __init__(
+        self,
+        line,
+        values,
+        geo: Geography,
+        options: Options,
+        report: Report,
+        territories: _Territories,
+        memo: dict[str, dict] | None = None,
+        placed: dict[int, tuple[str, float, float]] | None = None,
+    ):
         self.line = line
-        self.values = values
+        self.values = values  # column name -> cell, stripped
         self.geo = geo
         self.options = options
         self.report = report
         self.territories = territories
+        self.memo = {} if memo is None else memo  # column -> {cell: value or Problem}, for MEMO_COLUMNS
+        self.placed = placed or {}  # line -> (insee, lat, lon) known to lie inside that commune
         self.ok = True
 
     # -- reporting helpers -------------------------------------------------------------
     def raw(self, name: str) -> str:
-        return (self.values.get(name) or "").strip()
+        return self.values.get(name, "")
 
     def error(self, name: str | None, code: str, message: str, value="") -> None:
         self.report.error(self.line, name, code, message, value)
@@ -194,16 +247,22 @@ class RowParser:
 
     def get(self, name: str, check, default=None, required: bool = False):
         """Run ``check`` on the cell (empty: default, or an error when required)."""
-        raw = self.raw(name)
+        raw = self.values.get(name, "")
         if raw == "":
             if required:
                 self.error(name, "required", f"Champ obligatoire vide : « {name} ».")
             return default
-        try:
-            return check(raw)
-        except Problem as p:
-            self.error(name, p.code, p.message, raw)
+        known = self.memo.get(name)
+        if known is None:
+            result = _outcome(check, raw)
+        else:
+            result = known.get(raw, _MISSING)
+            if result is _MISSING:
+                result = known[raw] = _outcome(check, raw)
+        if isinstance(result, Problem):
+            self.error(name, result.code, result.message, raw)
             return default
+        return result
 
     # -- the row ---------------------------------------------------------------------------
     def parse(self) -> Draft:
@@ -395,7 +454,8 @@ class RowParser:
         if lat is None or lon is None or insee is None:
             return
         try:
-            positions.check(self.geo, insee, lat, lon, self.options.tolerance_m)
+            if self.placed.get(self.line) != (insee, lat, lon):  # else inside the commune: nothing to say
+                positions.check(self.geo, insee, lat, lon, self.options.tolerance_m)
         except Problem as p:
             self.error("latitude", p.code, p.message, f"{self.raw('latitude')} ; {self.raw('longitude')}")
         if source == "commune":

@@ -117,5 +117,11 @@ def _known(cls, d: dict) -> dict:
 
 
 def _plain(obj) -> dict:
-    """Shallow field dict (dataclasses.asdict deep-copies, which is slow on large directories)."""
-    return {name: getattr(obj, name) for name in _names(type(obj))}
+    """Shallow field dict, in declaration order (dataclasses.asdict deep-copies, which is slow on large
+    directories). A dataclass's ``__init__`` sets every field in that order, so its ``__dict__`` is that
+    dict unless something else was stored on the object: then the fields are read one by one."""
+    names = _names(type(obj))
+    attributes = getattr(obj, "__dict__", None)
+    if attributes is not None and len(attributes) == len(names):
+        return dict(attributes)
+    return {name: getattr(obj, name) for name in names}

@@ -1,11 +1,12 @@
 """The job table: long staff operations queued by a page or a command, run by any worker.
 
-A job is one row: its ``kind`` and ``params`` (JSON), an optional ``input`` (an uploaded file),
-its ``state`` (queued → running → done | failed), its progress (``stage``, ``done`` of
-``total``), a French ``message``, and when done a ``result`` file (bytes, name, media type)
-and an ``outcome`` (JSON facts, such as the import report's id). The bytes live in the
-database, so that any host's worker can run a job queued through another host, and any host
-can serve its result.
+A job is one row: its ``kind`` and ``params`` (JSON), its ``state`` (queued → running → done |
+failed), its progress (``stage``, ``done`` of ``total``), a French ``message``, and when done
+the name and media type of its result file and an ``outcome`` (JSON facts, such as the import
+report's id). Its files — the upload (role ``input``, deleted when the job ends) and the result
+(role ``result``) — are rows of ``job_files``, apart: SQLite rewrites a whole row on every
+UPDATE, and progress is written twice a second. The bytes live in the database, so that any
+host's worker can run a job queued through another host, and any host can serve its result.
 
 Claiming is one conditional ``UPDATE … WHERE state = 'queued'`` on the oldest queued job
 (PostgreSQL adds ``FOR UPDATE SKIP LOCKED`` so concurrent claimers take different jobs), so
@@ -24,6 +25,7 @@ from finder.storage.store import Store, dicts, now_iso
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 STATES = (QUEUED, RUNNING, DONE, FAILED)
+INPUT, RESULT = "input", "result"  # roles of a job's files (table job_files)
 KEEP = 100  # finished jobs kept (with their result files); older ones are deleted
 DEAD_MESSAGE = (
     "Le traitement a été interrompu : le processus qui l'exécutait s'est arrêté (redémarrage du serveur ?). "
@@ -43,11 +45,13 @@ def _row(row: dict) -> dict:
 
 def create(store: Store, kind: str, params: dict, created_by: str, data: bytes | None = None) -> int:
     """Queue a job; returns its id."""
-    with store.db.connection() as con:
+    with store.db.transaction() as con:  # the job and its file together: no runner claims it half-made
         (job_id,) = con.execute(
-            "INSERT INTO jobs (kind, params, input, state, created_by, created_at) VALUES (?,?,?,?,?,?) RETURNING id",
-            (kind, json.dumps(params, ensure_ascii=False), data, QUEUED, created_by, now_iso()),
+            "INSERT INTO jobs (kind, params, state, created_by, created_at) VALUES (?,?,?,?,?) RETURNING id",
+            (kind, json.dumps(params, ensure_ascii=False), QUEUED, created_by, now_iso()),
         ).fetchone()
+        if data is not None:
+            con.execute("INSERT INTO job_files (job, role, data) VALUES (?,?,?)", (job_id, INPUT, data))
     return job_id
 
 
@@ -100,20 +104,36 @@ def finish(
 ) -> bool:
     """Mark the job done with its French message, facts and result file ``(bytes, name, media type)``."""
     data, name, media = result if result else (None, None, None)
-    values = (DONE, message, json.dumps(outcome, ensure_ascii=False) if outcome else None, data, name, media)
-    ok = _running_update(
-        store, job_id, worker,
-        "state=?, message=?, outcome=?, result=?, result_name=?, result_type=?, input=NULL, finished_at=?",
-        (*values, now_iso()),
-    )  # fmt: skip
+    values = (DONE, message, json.dumps(outcome, ensure_ascii=False) if outcome else None, name, media, now_iso())
+    with store.db.transaction() as con:  # done and its file together: never "done" without its file
+        cur = con.execute(
+            "UPDATE jobs SET state=?, message=?, outcome=?, result_name=?, result_type=?, finished_at=? "
+            "WHERE id=? AND state=? AND worker=?",
+            (*values, job_id, RUNNING, worker),
+        )
+        ok = cur.rowcount == 1
+        if ok:
+            con.execute("DELETE FROM job_files WHERE job=? AND role=?", (job_id, INPUT))
+            if data is not None:
+                con.execute("INSERT INTO job_files (job, role, data) VALUES (?,?,?)", (job_id, RESULT, data))
     prune(store)
     return ok
 
 
 def fail(store: Store, job_id: int, worker: str, error: str) -> bool:
     """Mark the job failed with a French message saying why."""
-    assignments = "state=?, message=?, error=?, input=NULL, finished_at=?"
-    return _running_update(store, job_id, worker, assignments, (FAILED, error, error, now_iso()))
+    assignments = "state=?, message=?, error=?, finished_at=?"
+    ok = _running_update(store, job_id, worker, assignments, (FAILED, error, error, now_iso()))
+    if ok:
+        _drop_inputs(store, [job_id])
+    return ok
+
+
+def _drop_inputs(store: Store, ids: list[int]) -> None:
+    """The uploads of jobs that ended (a failed or dead job keeps none)."""
+    with store.db.connection() as con:
+        for job_id in ids:
+            con.execute("DELETE FROM job_files WHERE job=? AND role=?", (job_id, INPUT))
 
 
 def reap(store: Store, stale_seconds: float, now: float | None = None) -> list[int]:
@@ -125,11 +145,13 @@ def reap(store: Store, stale_seconds: float, now: float | None = None) -> list[i
     limit = (time.time() if now is None else now) - stale_seconds
     with store.db.connection() as con:
         rows = con.execute(
-            "UPDATE jobs SET state=?, message=?, error=?, input=NULL, finished_at=? "
+            "UPDATE jobs SET state=?, message=?, error=?, finished_at=? "
             "WHERE state=? AND (heartbeat IS NULL OR heartbeat < ?) RETURNING id",
             (FAILED, DEAD_MESSAGE, DEAD_MESSAGE, now_iso(), RUNNING, limit),
         ).fetchall()
-    return sorted(r[0] for r in rows)
+    ids = sorted(r[0] for r in rows)
+    _drop_inputs(store, ids)
+    return ids
 
 
 def get(store: Store, job_id: int) -> dict | None:
@@ -141,7 +163,7 @@ def get(store: Store, job_id: int) -> dict | None:
 
 def input_of(store: Store, job_id: int) -> bytes | None:
     with store.db.connection() as con:
-        row = con.execute("SELECT input FROM jobs WHERE id=?", (job_id,)).fetchone()
+        row = con.execute("SELECT data FROM job_files WHERE job=? AND role=?", (job_id, INPUT)).fetchone()
     return bytes(row[0]) if row and row[0] is not None else None
 
 
@@ -149,7 +171,9 @@ def result(store: Store, job_id: int) -> tuple[bytes, str, str] | None:
     """A done job's file: (bytes, file name, media type), or None."""
     with store.db.connection() as con:
         row = con.execute(
-            "SELECT result, result_name, result_type FROM jobs WHERE id=? AND state=?", (job_id, DONE)
+            "SELECT f.data, j.result_name, j.result_type FROM jobs j JOIN job_files f ON f.job = j.id "
+            "WHERE j.id=? AND j.state=? AND f.role=?",
+            (job_id, DONE, RESULT),
         ).fetchone()
     if not row or row[0] is None:
         return None
@@ -172,4 +196,8 @@ def prune(store: Store, keep: int = KEEP) -> int:
         ).fetchone()
         if not row:
             return 0
+        con.execute(
+            "DELETE FROM job_files WHERE job IN (SELECT id FROM jobs WHERE state IN (?,?) AND id <= ?)",
+            (DONE, FAILED, row[0]),
+        )
         return con.execute("DELETE FROM jobs WHERE state IN (?,?) AND id <= ?", (DONE, FAILED, row[0])).rowcount

@@ -241,6 +241,18 @@ JOB_TABLES: dict[str, str] = {
     """,
 }
 
+# The files of a job (its upload, its result) in a table of their own: SQLite rewrites a whole row on
+# every UPDATE, and a job row holding a 57 MB upload took 1.3 s per progress write (jobs.input and
+# jobs.result are left empty since migration 6).
+JOB_FILE_TABLES: dict[str, str] = {
+    "job_files": """
+        job INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (job, role)
+    """,
+}
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "tables of the first release", tuple(_table(n, c) for n, c in INITIAL_TABLES.items())),
     Migration(
@@ -269,6 +281,16 @@ MIGRATIONS: list[Migration] = [
         tuple(_table(n, c) for n, c in JOB_TABLES.items())
         + ("CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, id)",),
     ),
+    Migration(
+        6,
+        "job files (upload, result) out of the job row, so that progress writes stay small",
+        (
+            _table("job_files", JOB_FILE_TABLES["job_files"]),
+            "INSERT INTO job_files (job, role, data) SELECT id, 'input', input FROM jobs WHERE input IS NOT NULL",
+            "INSERT INTO job_files (job, role, data) SELECT id, 'result', result FROM jobs WHERE result IS NOT NULL",
+            "UPDATE jobs SET input = NULL, result = NULL WHERE input IS NOT NULL OR result IS NOT NULL",
+        ),
+    ),
 ]
 LATEST = MIGRATIONS[-1].number
 assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "migrations are numbered 1, 2, … in order"
@@ -276,4 +298,4 @@ assert [m.number for m in MIGRATIONS] == list(range(1, LATEST + 1)), "migrations
 
 def tables() -> set[str]:
     """Every table the migrations create."""
-    return set(INITIAL_TABLES) | set(LATER_TABLES) | set(DIRECTORY_TABLES) | set(JOB_TABLES)
+    return set(INITIAL_TABLES) | set(LATER_TABLES) | set(DIRECTORY_TABLES) | set(JOB_TABLES) | set(JOB_FILE_TABLES)

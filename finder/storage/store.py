@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from finder.domain.model import DatasetInfo, Directory, Site, Structure
@@ -31,6 +33,23 @@ def dicts(cursor) -> list[dict]:
     """The rows of an executed DB-API cursor as dicts keyed by column name."""
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A version's rows as stored: (id, JSON text) per structure, (id, structure id, JSON text) per site."""
+
+    structures: list[tuple[str, str]]
+    sites: list[tuple[str, str, str]]
+
+
+def encode(structures: Iterable[Structure], sites: Iterable[Site]) -> Encoded:
+    """The JSON text each structure and site is stored as (one encoder for all: no per-row set-up)."""
+    text = json.JSONEncoder(ensure_ascii=False).encode
+    return Encoded(
+        [(s.id, text(s.to_dict())) for s in structures],
+        [(s.id, s.structure_id, text(s.to_dict())) for s in sites],
+    )
 
 
 class Store:
@@ -73,9 +92,9 @@ class Store:
         audit.event("publish", version=version, previous=None, by="init")
         return True
 
-    def _insert_version(self, con, structures, sites, demo: bool, source: str, author: str) -> int:
-        structure_rows = [(s.id, json.dumps(s.to_dict(), ensure_ascii=False)) for s in structures]
-        site_rows = [(s.id, s.structure_id, json.dumps(s.to_dict(), ensure_ascii=False)) for s in sites]
+    def _insert_version(self, con, structures, sites, demo: bool, source: str, author: str, encoded=None) -> int:
+        rows = encoded or encode(structures, sites)
+        structure_rows, site_rows = rows.structures, rows.sites
         digest = content_hash(demo, structure_rows, [(sid, data) for sid, _, data in site_rows])
         (version,) = con.execute(
             "INSERT INTO versions (created_at, author, source, demo, structures, sites, content_hash) "
@@ -105,10 +124,21 @@ class Store:
         )
         return row[0] if row else None
 
-    def add_version(self, structures: list[Structure], sites: list[Site], demo: bool, source: str, author: str) -> int:
-        """Store a new (unpublished) version in one transaction; returns its number."""
+    def add_version(
+        self,
+        structures: list[Structure],
+        sites: list[Site],
+        demo: bool,
+        source: str,
+        author: str,
+        encoded: Encoded | None = None,
+    ) -> int:
+        """Store a new (unpublished) version in one transaction; returns its number.
+
+        ``encoded``: ``encode(structures, sites)`` when the caller has it already (an import diffs it).
+        """
         with self.db.transaction() as con:
-            return self._insert_version(con, structures, sites, demo, source, author)
+            return self._insert_version(con, structures, sites, demo, source, author, encoded)
 
     def publish(
         self, version: int, author: str, summary: str = "", action: str = "publish", expected: int | None = None
@@ -209,6 +239,19 @@ class Store:
         """The last publications and rollbacks, newest first."""
         with self.db.connection() as con:
             return dicts(con.execute("SELECT * FROM publish_log ORDER BY id DESC LIMIT ?", (limit,)))
+
+    def published_rows(self) -> tuple[int, dict[str, str], dict[str, str]] | None:
+        """The published version's number and its stored JSON text by id (structures, sites), or None.
+
+        What ``finder.directory.versions.diff_stored`` compares a new version with, without decoding.
+        """
+        with self.db.snapshot() as con:
+            row = con.execute("SELECT version FROM published").fetchone()
+            if not row:
+                return None
+            structures = con.execute("SELECT id, data FROM structures WHERE version=?", (row[0],)).fetchall()
+            sites = con.execute("SELECT id, data FROM sites WHERE version=?", (row[0],)).fetchall()
+        return row[0], dict(structures), dict(sites)
 
     def load(self, version: int | None = None) -> Directory:
         """Read a whole version (the published one by default) in one read transaction."""

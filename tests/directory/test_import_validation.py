@@ -249,3 +249,21 @@ def test_xlsx_with_numbers_dates_and_lost_leading_zeros():
     site = result.directory.sites[0]
     assert (site.postcode, site.commune, site.date_maj, site.accessible) == ("01000", "01053", "2026-10-01", True)
     assert {i.code for i in result.report.warnings} == {"leading_zero"}
+
+
+def test_a_value_repeated_on_many_lines_is_reported_on_each_of_them(store):
+    """Distinct cells are checked once per file (validate.MEMO_COLUMNS): the report still names every line."""
+
+    def change(rows):
+        for i in (0, 2, 4):
+            rows[i].update(publics="eleves,martiens", horaires_accueil="Mo-Fr 25:00-26:00", structure_cercle="7")
+
+    report = run(store, mutated(change))
+    for code, field in (("unknown_code", "publics"), ("invalid_opening_hours", "horaires_accueil")):
+        assert [(i.line, i.field) for i in report.errors if i.code == code] == [(2, field), (4, field), (6, field)]
+    assert [i.line for i in report.errors if i.field == "structure_cercle" and i.code != "structure_mismatch"] == [
+        2,
+        4,
+        6,
+    ]
+    assert all("martiens" in i.message for i in report.errors if i.field == "publics")

@@ -101,6 +101,7 @@ def test_migrate_creates_every_table_once_and_is_idempotent(tmp_path):
         "campaign_targets",
         "search_demand",
         "jobs",
+        "job_files",
     }
     assert schema.tables() == expected
     assert expected <= names

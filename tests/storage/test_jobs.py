@@ -110,3 +110,31 @@ def test_only_the_last_finished_jobs_are_kept(store):
     queued = jobs.create(store, "export", {}, "alice")
     assert jobs.prune(store, keep=2) == 3
     assert [j["id"] for j in jobs.recent(store)] == [queued, queued - 1, queued - 2]
+
+
+def files(store) -> list[tuple]:
+    with store.db.connection() as con:
+        return sorted(tuple(r) for r in con.execute("SELECT job, role FROM job_files"))
+
+
+def test_a_jobs_files_live_apart_from_its_row_and_go_with_it(store):
+    """SQLite rewrites a whole row on every UPDATE: the upload and the result are rows of job_files."""
+    dead = jobs.create(store, "import", {}, "alice", b"upload 1")
+    jobs.claim(store, "dead", now=time.time() - 600)
+    failed = jobs.create(store, "import", {}, "alice", b"upload 2")
+    jobs.claim(store, "w")
+    done = jobs.create(store, "import", {}, "alice", b"upload 3")
+    with store.db.connection() as con:
+        assert con.execute("SELECT COUNT(*) FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL").fetchone() == (0,)
+    assert files(store) == [(dead, "input"), (failed, "input"), (done, "input")]
+    assert jobs.reap(store, stale_seconds=120) == [dead]
+    assert jobs.fail(store, failed, "w", "Non.")
+    jobs.claim(store, "w")
+    assert jobs.finish(store, done, "w", "ok", result=(b"file", "a.csv", "text/csv"))
+    assert files(store) == [(done, "result")] and jobs.result(store, done) == (b"file", "a.csv", "text/csv")
+    for _ in range(2):
+        job_id = jobs.create(store, "export", {}, "alice")
+        jobs.claim(store, "w")
+        jobs.finish(store, job_id, "w", "ok", result=(b"y", "b.csv", "text/csv"))
+    jobs.prune(store, keep=1)
+    assert files(store) == [(job_id, "result")]

@@ -201,3 +201,25 @@ def test_an_unreadable_store_error_names_the_setting(tmp_path):
         Store(tmp_path / "no" / "such" / "folder" / "x.sqlite3").published_version() or Store(
             tmp_path / "no" / "x.sqlite3"
         ).db.schema_version()
+
+
+def test_migration_6_moves_the_files_of_existing_jobs_out_of_their_rows(database_url, monkeypatch):
+    from finder.storage import jobs
+
+    store = Store(database_url)
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:5])
+    monkeypatch.setattr(schema, "LATEST", 5)
+    assert store.migrate() == (0, 5)
+    with store.db.connection() as con:
+        for state, data, result in (("queued", b"upload", None), ("done", None, b"the file")):
+            con.execute(
+                "INSERT INTO jobs (kind, params, input, result, result_name, result_type, state, created_by, "
+                "created_at) VALUES ('export', '{}', ?, ?, 'a.csv', 'text/csv', ?, 'alice', '2026-01-01')",
+                (data, result, state),
+            )
+    monkeypatch.undo()
+    assert store.migrate() == (5, schema.LATEST)
+    assert jobs.input_of(store, 1) == b"upload" and jobs.result(store, 2) == (b"the file", "a.csv", "text/csv")
+    with store.db.connection() as con:
+        assert con.execute("SELECT COUNT(*) FROM jobs WHERE input IS NOT NULL OR result IS NOT NULL").fetchone() == (0,)
+    store.db.close()
