@@ -75,8 +75,10 @@ def test_one_build_at_a_time(held):
     st.wait_reload()
 
 
-def test_a_failed_background_build_keeps_the_version_and_is_reported(tmp_path, monkeypatch):
-    app = make_app(tmp_path, RELOAD_IN_BACKGROUND=True, RELOAD_CHECK_SECONDS=0)
+@pytest.mark.parametrize("where", ["in memory", "in a separate process"])
+def test_a_failed_background_build_keeps_the_version_and_is_reported(tmp_path, monkeypatch, where):
+    cache = {"CACHE_DIR": "off"} if where == "in memory" else {"BUILD_APART_MIN_SITES": 0}
+    app = make_app(tmp_path, RELOAD_IN_BACKGROUND=True, RELOAD_CHECK_SECONDS=0, **cache)
     st = app.extensions["spro"]
     client = app.test_client()
     old = client.get("/healthz").get_json()["dataset"]["version"]
@@ -85,7 +87,10 @@ def test_a_failed_background_build_keeps_the_version_and_is_reported(tmp_path, m
     def broken(version=None):
         raise OSError("base injoignable")
 
-    monkeypatch.setattr(st.store, "load", broken)
+    if where == "in memory":
+        monkeypatch.setattr(st.store, "load", broken)
+    else:  # the build process finds no geography there
+        monkeypatch.setitem(st.source, "geodata_dir", str(tmp_path / "nowhere"))
     client.get("/healthz")
     st.wait_reload()
     ready = client.get("/readyz")
