@@ -10,6 +10,7 @@ import time
 import pytest
 from werkzeug.test import Client
 
+from finder.service import catalog_cache
 from tests.conftest import make_app
 
 HOLD_SECONDS = 20.0  # the hook's own bound: a request that waited for the build would take this long
@@ -97,3 +98,37 @@ def test_a_failed_background_build_keeps_the_version_and_is_reported(tmp_path, m
     st.wait_reload()
     assert ready.status_code == 503 and ready.get_json()["reload"] == "failed"
     assert client.get("/healthz").get_json()["dataset"]["version"] == old
+
+
+def test_a_large_publish_is_built_by_a_separate_process_then_read_from_its_file(tmp_path, monkeypatch):
+    app = make_app(tmp_path, RELOAD_IN_BACKGROUND=True, RELOAD_CHECK_SECONDS=0, BUILD_APART_MIN_SITES=0)
+    st = app.extensions["spro"]
+    client = app.test_client()
+    client.get("/healthz")
+    new_version = _publish_smaller(st)
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("built in the serving process")
+
+    monkeypatch.setattr(catalog_cache, "fresh", not_here)
+    client.get("/healthz")  # the due check starts the build
+    st.wait_reload(120)
+    assert st.reload_error is None
+    health = client.get("/healthz").get_json()["dataset"]
+    assert health["version"] == new_version and health["sites"] == 7
+    assert len(list((tmp_path / "cache").glob("catalog-*.bin"))) == 2
+
+
+def test_a_restart_reads_the_catalog_file_instead_of_building(tmp_path, monkeypatch):
+    first = make_app(tmp_path).test_client().get("/api/v1/sites/nearest?commune=15014&limit=5").data
+    (file,) = (tmp_path / "cache").glob("catalog-*.bin")
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(catalog_cache, "fresh", not_again)
+    again = make_app(tmp_path).test_client().get("/api/v1/sites/nearest?commune=15014&limit=5").data
+    assert again == first
+    file.write_bytes(file.read_bytes()[:1000])  # damaged: built again at the next start, not a crash
+    monkeypatch.undo()
+    assert make_app(tmp_path).test_client().get("/api/v1/sites/nearest?commune=15014&limit=5").data == first
