@@ -14,7 +14,8 @@ Files are written under a temporary name and renamed (atomic); a lock file makes
 build a key while the others wait, then read it. ``build_apart`` runs the build in a separate,
 low-priority process (a newly published version, seen by a serving worker: no request waits on
 the build's Python and the worker only maps the finished file); the entry point of that process
-is ``python -m finder.service.catalog_cache`` (arguments as JSON on standard input).
+is ``python -m finder.service.catalog_cache`` (arguments as JSON on standard input). ``prepare``
+builds the file of a stored version not published yet, so that its publish only maps a file.
 
 The file is read with ``pickle``: it is ours, in our instance folder (like ``instance/config.py``,
 which is executed), and its checksum is verified before anything is unpickled.
@@ -42,9 +43,9 @@ import finder
 from finder.directory import freshness
 from finder.domain import packed
 from finder.domain.geography import Geography
-from finder.domain.model import DatasetInfo, Directory
+from finder.domain.model import DatasetInfo, Directory, Site, Structure
 from finder.service.catalog import Catalog
-from finder.storage.store import Store, now_iso
+from finder.storage.store import Store, decode_rows, now_iso
 
 FORMAT = 1
 MAGIC = b"SPROCAT1"
@@ -97,11 +98,15 @@ def content_id(stored_hash: str, hide_days: int, day: dt.date) -> str:
 
 def fresh(store: Store, geo: Geography, version: int, hide_days: int, day: dt.date) -> Catalog:
     """Build a version's catalog from the store (with a hiding policy, of its sites confirmed recently enough)."""
-    directory = store.load(version)
-    stored = store.content_hash(directory.info.version)
+    info, structure_rows, site_rows = store.load_rows(version)
+    structures = dict(zip((i for i, _ in structure_rows), map(Structure.from_dict, decode_rows(structure_rows))))
+    directory = Directory(info, structures, list(map(Site.from_dict, decode_rows(site_rows))))
+    stored = store.content_hash(info.version)
     if hide_days:
         directory = freshness.visible(directory, day, hide_days)
-    return Catalog(directory, geo, content_id=content_id(stored, hide_days, day))
+    catalog = Catalog(directory, geo, content_id=content_id(stored, hide_days, day))
+    catalog.stored_rows = (dict(structure_rows), dict(site_rows))  # what write() packs as is
+    return catalog
 
 
 # -- the file -------------------------------------------------------------------------------
@@ -109,9 +114,15 @@ def write(catalog: Catalog, file: Path, k: str) -> None:
     """Write the catalog's file under key ``k`` (atomically: a temporary file renamed)."""
     engine = catalog.engine
     engine.index.prebuild()
-    sites = packed.Packed.pack(packed.encode(s) for s in engine.sites)
+    stored = getattr(catalog, "stored_rows", None)  # the stored JSON texts, when built from the store
+    if stored is not None:
+        structure_text, site_text = stored
+        sites = packed.Packed.pack(site_text[s.id].encode() for s in engine.sites)
+    else:
+        structure_text = {i: packed.encode(s).decode() for i, s in engine.structures.items()}
+        sites = packed.Packed.pack(packed.encode(s) for s in engine.sites)
     structure_ids = sorted(engine.structures)
-    structures = packed.Packed.pack(packed.encode(engine.structures[i]) for i in structure_ids)
+    structures = packed.Packed.pack(structure_text[i].encode() for i in structure_ids)
     features = packed.Packed.pack(catalog.features.open)
     header = pickle.dumps(
         {
@@ -200,6 +211,28 @@ def obtain(folder: Path, k: str, geo: Geography, build: Callable[[Path], None]) 
             build(file)
     _prune(Path(folder), keep=file)
     return read(file, k, geo)
+
+
+def prepare(folder: Path, k: str, build: Callable[[Path], None]) -> bool:
+    """Write the file of key ``k`` ahead of need, unless it exists or another process is building it;
+    True when this call built it. (A stored version is prepared before it is published.)"""
+    file = path(folder, k)
+    if file.exists():
+        return False
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with open(file.with_suffix(".lock"), "a+b") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # being built
+        try:
+            if file.exists():
+                return False
+            build(file)
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    _prune(Path(folder), keep=file)
+    return True
 
 
 @contextlib.contextmanager

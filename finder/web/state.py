@@ -15,7 +15,9 @@ after a publish seen by the background check, for a version of at least BUILD_AP
 sites, built by a separate low-priority process (one per host, the other workers wait for its file),
 then memory-mapped: the worker's thread never runs the build's Python, so requests keep their
 latency, and the workers of a host share the file's pages. A smaller version is built in the
-worker's thread (a tenth of a second for the demo, less than starting a process).
+worker's thread (a tenth of a second for the demo, less than starting a process). The newest
+stored version, when not published yet and that large, is prepared the same way ahead of its
+publish (by the background check), so that publishing it only maps its file.
 
 ``refresh()`` checks and builds at once, in the caller's thread (staff actions that publish,
 tests). With no directory published yet (a region other than the AURA demo, before its first
@@ -53,6 +55,7 @@ def _after_fork_in_child() -> None:
     for st in list(_STATES):
         st._lock = threading.Lock()
         st._worker = None
+        st._preparer = None
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -109,6 +112,8 @@ class State:
         self.build_hook = None  # tests: called with the version number before a background build
         self._lock = threading.Lock()  # one build at a time
         self._worker: threading.Thread | None = None
+        self._preparer: threading.Thread | None = None  # builds the newest stored version's file ahead
+        self._unprepared: set[str] = set()  # keys whose preparation failed (not tried again)
         self._hash = ""
         self._day = dt.date.today()
         published = store.published()
@@ -223,6 +228,37 @@ class State:
             self._failed(err)
         else:
             self._recovered()
+        if self.background and self.source and self.cache_dir is not None:
+            try:
+                self._start_prepare()
+            except Exception:  # preparing ahead is an optimisation: the publish would build it
+                log.exception("could not look for a version to prepare")
+
+    def _start_prepare(self) -> None:
+        """Build, in a separate process, the file of the newest stored version when it is not published
+        yet and large enough to be built apart: its publish then only maps the file."""
+        preparer = self._preparer
+        if preparer is not None and preparer.is_alive():
+            return
+        stored = self.store.versions()
+        newest = max(stored, key=lambda v: v["id"]) if stored else None
+        if newest is None or newest["published"] or newest["sites"] < self.apart_min_sites:
+            return
+        content = catalog_cache.content_id(newest["content_hash"], self.hide_days, dt.date.today())
+        key = catalog_cache.key(content, self.hide_days, self.geo)
+        if key is None or key in self._unprepared or catalog_cache.path(self.cache_dir, key).exists():
+            return
+        build = self._builder(newest["id"], key, apart=True)
+
+        def run() -> None:
+            try:
+                catalog_cache.prepare(self.cache_dir, key, build)
+            except Exception:
+                self._unprepared.add(key)
+                log.exception("preparing version %s failed (its publish will build it)", newest["id"])
+
+        self._preparer = threading.Thread(target=run, name="spro-prepare", daemon=True)
+        self._preparer.start()
 
     def wait_reload(self, timeout: float = 30.0) -> None:
         """Wait for a background check in flight (tests, benchmarks)."""

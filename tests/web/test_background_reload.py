@@ -89,7 +89,7 @@ def test_a_failed_background_build_keeps_the_version_and_is_reported(tmp_path, m
         raise OSError("base injoignable")
 
     if where == "in memory":
-        monkeypatch.setattr(st.store, "load", broken)
+        monkeypatch.setattr(st.store, "load_rows", broken)
     else:  # the build process finds no geography there
         monkeypatch.setitem(st.source, "geodata_dir", str(tmp_path / "nowhere"))
     client.get("/healthz")
@@ -132,3 +132,31 @@ def test_a_restart_reads_the_catalog_file_instead_of_building(tmp_path, monkeypa
     file.write_bytes(file.read_bytes()[:1000])  # damaged: built again at the next start, not a crash
     monkeypatch.undo()
     assert make_app(tmp_path).test_client().get("/api/v1/sites/nearest?commune=15014&limit=5").data == first
+
+
+def test_a_stored_version_is_prepared_before_its_publish(tmp_path, monkeypatch):
+    app = make_app(tmp_path, RELOAD_IN_BACKGROUND=True, RELOAD_CHECK_SECONDS=0, BUILD_APART_MIN_SITES=0)
+    st = app.extensions["spro"]
+    client = app.test_client()
+    d = st.engine.directory
+    version = st.store.add_version(list(d.structures.values()), d.sites[:9], False, "test", "test")
+    client.get("/healthz")  # the due check sees a stored version not published yet
+    st.wait_reload()
+    st._preparer.join(120)
+    assert len(list((tmp_path / "cache").glob("catalog-*.bin"))) == 2
+
+    def no_build(*args, **kwargs):
+        raise AssertionError("built at the publish")
+
+    monkeypatch.setattr(catalog_cache, "build_apart", no_build)
+    monkeypatch.setattr(catalog_cache, "fresh", no_build)
+    st.store.publish(version, "test")
+    client.get("/healthz")
+    st.wait_reload()
+    assert st.reload_error is None
+    assert client.get("/healthz").get_json()["dataset"] == {
+        "version": version,
+        "demo": False,
+        "sites": 9,
+        "structures": 566,
+    }
