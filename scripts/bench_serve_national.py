@@ -180,6 +180,8 @@ def main() -> None:
             for th in threads:
                 th.start()
             time.sleep(args.seconds / 3)
+            files = sorted(p.name for p in (Path(tmp) / "cache").glob("catalog-*.bin"))
+            print(f"catalog files in the cache folder at the publish: {len(files)} (2: version 2 prepared ahead)")
             published_at = time.perf_counter()
             Store(str(db)).publish(v2, "bench")
             time.sleep(args.seconds * 2 / 3)

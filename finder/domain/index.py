@@ -36,6 +36,7 @@ from finder.domain import geodesy
 from finder.domain.criteria import Criteria
 from finder.domain.filters import FILTERS, Column, Facts
 from finder.domain.model import Site, Structure
+from finder.domain.packed import Coded
 
 SCAN_MAX = 1024  # views (and frames' parts) up to this size are scanned: cheaper than a tree
 DENSE_SHARE = 0.25  # parts above this share of their frame's sites reuse the frame's tree
@@ -156,7 +157,7 @@ class SiteIndex:
     def __init__(self, sites: list[Site], structures: dict[str, Structure], departments: list[str]):
         self.sites = sites
         self.structures = structures
-        self.departments = departments
+        self.departments = Coded.of(departments)
         self.size = len(sites)
         self.lats = np.array([s.lat for s in sites], dtype=float)
         self.lons = np.array([s.lon for s in sites], dtype=float)
@@ -173,7 +174,7 @@ class SiteIndex:
         self._sorted_ids = np.array([ids[i] for i in self._by_id], dtype=str)
         self._columns: dict = {}  # filter name -> Column, built on first use
         self._build_territories(sites, structures)
-        self.structure_ids = [s.structure_id for s in sites]
+        self.structure_ids = Coded.of(s.structure_id for s in sites)
         self._restricted: dict = {}  # public filter name -> bool column: the site restricts it
         self._trees()
 

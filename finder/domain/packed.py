@@ -99,3 +99,30 @@ class PackedStructures(Mapping):
 def encode(obj) -> bytes:
     """A record's JSON as packed (compact UTF-8)."""
     return json.dumps(obj.to_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+class Coded(Sequence):
+    """A long sequence of few distinct values (structure ids, départements) as one array of codes:
+    read back from a file without one object per item."""
+
+    def __init__(self, values: list, codes: np.ndarray):
+        self.values = values
+        self.codes = codes
+
+    @classmethod
+    def of(cls, items: Iterable) -> Coded:
+        numbers: dict = {}
+        codes = np.fromiter((numbers.setdefault(x, len(numbers)) for x in items), dtype=np.int32)
+        return cls(list(numbers), codes)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.values[c] for c in self.codes[i].tolist()]
+        return self.values[self.codes[i]]
+
+    def __iter__(self) -> Iterator:
+        values = self.values
+        return (values[c] for c in self.codes.tolist())

@@ -52,6 +52,7 @@ MAGIC = b"SPROCAT1"
 PREFIX = struct.Struct("<8sQIQI")  # magic, header length, header crc32, blobs length, blobs crc32
 KEEP = 3  # catalog files kept in the folder (the newest)
 BUILD_TIMEOUT = 900  # seconds
+NICE = 5  # the build process's niceness: below the serving workers, not starved by them
 SHAPING = (  # the source of what the file holds: changing one of these changes every key
     "domain/model.py",
     "domain/filters.py",
@@ -169,6 +170,8 @@ def read(file: Path, k: str, geo: Geography) -> Catalog:
     header_bytes, blobs = view[PREFIX.size : start], view[start:]
     if zlib.crc32(header_bytes) != header_crc or zlib.crc32(blobs) != blobs_crc:
         raise CacheError("checksum")
+    with contextlib.suppress(AttributeError, OSError):  # checked: let the pages go from this process's
+        mm.madvise(mmap.MADV_DONTNEED)  # memory (they stay in the page cache; a record read maps its page)
     try:
         header = pickle.loads(header_bytes)
         if header["format"] != FORMAT or header["key"] != k:
@@ -286,7 +289,7 @@ def _main() -> None:
 
     request = json.loads(sys.stdin.buffer.read())
     with contextlib.suppress(OSError):
-        os.nice(10)  # the serving workers first
+        os.nice(NICE)  # the serving workers first
     geo = geography.load(request["region"], Path(request["geodata_dir"]))
     store = Store(request["database_url"])
     catalog = fresh(store, geo, request["version"], request["hide_days"], dt.date.today())
