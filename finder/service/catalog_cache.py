@@ -284,9 +284,21 @@ def build_apart(file: Path, k: str, database_url: str, region: str, geodata_dir:
         raise RuntimeError(f"catalog build of version {version} failed: {tail[0]}")
 
 
+def _die_with_parent() -> None:
+    """A build whose worker stopped (a restart, a shutdown) stops too instead of running on alone (Linux)."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent was gone before the signal was set
+        sys.exit("the worker that asked for this build has stopped")
+
+
 def _main() -> None:
     from finder.domain import geography
 
+    _die_with_parent()
     request = json.loads(sys.stdin.buffer.read())
     with contextlib.suppress(OSError):
         os.nice(NICE)  # the serving workers first
