@@ -24,9 +24,11 @@ which is executed), and its checksum is verified before anything is unpickled.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
 import fcntl
+import gc
 import hashlib
 import json
 import mmap
@@ -170,8 +172,6 @@ def read(file: Path, k: str, geo: Geography) -> Catalog:
     header_bytes, blobs = view[PREFIX.size : start], view[start:]
     if zlib.crc32(header_bytes) != header_crc or zlib.crc32(blobs) != blobs_crc:
         raise CacheError("checksum")
-    with contextlib.suppress(AttributeError, OSError):  # checked: let the pages go from this process's
-        mm.madvise(mmap.MADV_DONTNEED)  # memory (they stay in the page cache; a record read maps its page)
     try:
         header = pickle.loads(header_bytes)
         if header["format"] != FORMAT or header["key"] != k:
@@ -192,11 +192,14 @@ def read(file: Path, k: str, geo: Geography) -> Catalog:
         )
         if len(sites) != header["index"].size or len(features) != len(sites):
             raise CacheError("inconsistent counts")
-        return Catalog(directory, geo, header["content_id"], index=header["index"], encoded=features)
+        catalog = Catalog(directory, geo, header["content_id"], index=header["index"], encoded=features)
     except CacheError:
         raise
     except Exception as err:  # a file our code cannot read back: build it again
         raise CacheError(f"unreadable: {type(err).__name__}: {err}") from err
+    with contextlib.suppress(AttributeError, OSError):  # read and checked: let the pages go from this
+        mm.madvise(mmap.MADV_DONTNEED)  # process (they stay in the page cache; a record read maps its page)
+    return catalog
 
 
 def obtain(folder: Path, k: str, geo: Geography, build: Callable[[Path], None]) -> Catalog:
@@ -214,6 +217,13 @@ def obtain(folder: Path, k: str, geo: Geography, build: Callable[[Path], None]) 
             build(file)
     _prune(Path(folder), keep=file)
     return read(file, k, geo)
+
+
+def release_memory() -> None:
+    """Give the heap freed by a catalog let go back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def prepare(folder: Path, k: str, build: Callable[[Path], None]) -> bool:
@@ -286,7 +296,6 @@ def build_apart(file: Path, k: str, database_url: str, region: str, geodata_dir:
 
 def _die_with_parent() -> None:
     """A build whose worker stopped (a restart, a shutdown) stops too instead of running on alone (Linux)."""
-    import ctypes
     import signal
 
     with contextlib.suppress(OSError, AttributeError):

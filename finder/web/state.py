@@ -291,6 +291,8 @@ class State:
                 if self.build_hook is not None:
                     self.build_hook(published[0])
                 self._catalog = self._load(*published, apart=apart)
+                if apart:  # the background thread: the old catalog goes once its last requests end
+                    catalog_cache.release_memory()
                 return True
         return False
 
