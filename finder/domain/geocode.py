@@ -9,6 +9,7 @@ fallback on any failure. The only module that imports geopy's geocoders. Places 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import logging
 import os
@@ -304,7 +305,8 @@ def _write_names(file: Path, tables) -> None:
     except OSError:
         log.warning("geocoder index not kept in %s", file.parent)  # a read-only folder: built at each start
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def is_fallback(q: str, place: Place) -> bool:

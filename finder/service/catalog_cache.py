@@ -154,7 +154,8 @@ def write(catalog: Catalog, file: Path, k: str) -> None:
                 f.write(part)
         os.replace(tmp, file)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def read(file: Path, k: str, geo: Geography) -> Catalog:

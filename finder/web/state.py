@@ -163,7 +163,11 @@ class State:
         if key is None:
             catalog = catalog_cache.fresh(self.store, self.geo, version, self.hide_days, day)
         else:
-            catalog = catalog_cache.obtain(self.cache_dir, key, self.geo, self._builder(version, key, apart))
+            try:
+                catalog = catalog_cache.obtain(self.cache_dir, key, self.geo, self._builder(version, key, apart))
+            except OSError as err:  # a cache folder that cannot be written: serve from memory all the same
+                log.warning("no catalog file in %s (%s): version %s built in memory", self.cache_dir, err, version)
+                catalog = catalog_cache.fresh(self.store, self.geo, version, self.hide_days, day)
         self._hash, self._day = stored, day
         return catalog
 

@@ -160,3 +160,11 @@ def test_a_stored_version_is_prepared_before_its_publish(tmp_path, monkeypatch):
         "sites": 9,
         "structures": 566,
     }
+
+
+def test_a_cache_folder_that_cannot_be_written_still_serves(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # CACHE_DIR names a file: no folder can be made there
+    expected = make_app(tmp_path / "a", CACHE_DIR="off").test_client().get("/api/v1/sites/nearest?commune=15014").data
+    app = make_app(tmp_path, CACHE_DIR=str(blocked))
+    assert app.test_client().get("/api/v1/sites/nearest?commune=15014").data == expected
