@@ -38,6 +38,8 @@ DEFAULTS = {
     "BAN_TIMEOUT": 2.0,
     "RELOAD_CHECK_SECONDS": 1.0,  # how often a worker checks for a newly published version
     "RELOAD_IN_BACKGROUND": True,  # build a new version in a thread; False: in the request that sees it (tests)
+    "CACHE_DIR": None,  # files derived from the data (catalogs, geocoder index); default <instance>/cache; "off": none
+    "BUILD_APART_MIN_SITES": 10_000,  # a published version this big is built by a separate process (see web.state)
     # directory management (issue 6)
     "BAN_RATE_PER_SECOND": 20.0,  # requests per second to the BAN when geocoding an import
     "IMPORT_MAX_ROWS": 100_000,
@@ -163,6 +165,8 @@ def load(overrides: Mapping | None = None, instance: Path | str | None = None) -
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = str(folder / DATABASE_FILE)
     config["DATABASE"] = config["DATABASE_URL"] = str(config["DATABASE_URL"])
+    if not config.get("CACHE_DIR"):
+        config["CACHE_DIR"] = str(folder / "cache")
     check(config)
     return config
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Serve the synthetic national directory (100,000 sites, REGION=all) with gunicorn and measure, in one run:
 
-- start-up: from launching gunicorn (as scripts/run does) to the first /healthz answer;
+- start-up: from launching gunicorn (as scripts/run does) to the first /healthz answer, twice: a
+  first start with an empty cache folder (the catalog and geocoder files are built), then a
+  restart reading them (finder.service.catalog_cache);
 - memory: proportional set size (PSS, /proc/PID/smaps_rollup: pages shared after fork split
   between the processes) of the master and of each worker, after start-up and after a publish;
 - the default /api/v1/sites page (bytes, plain and gzipped) and the dump /api/v1/sites.geojson.gz;
@@ -16,6 +18,7 @@ Needs the national geography and directory (git-ignored):
 In-process nearest p50 and its ratio to a brute-force scan: scripts/bench_national.py.
 
 Usage: python scripts/bench_serve_national.py [--workers 2] [--clients 4] [--seconds 40] [--db PATH]
+       [--wait-prepared SECONDS]
 (``--db``: keep the store there and reuse it on the next run; versions 1 and 2, 1 published first.)
 """
 
@@ -123,6 +126,12 @@ def main() -> None:
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--seconds", type=float, default=40.0)
     p.add_argument("--db", type=Path, help="store to create once and reuse")
+    p.add_argument(
+        "--wait-prepared",
+        type=float,
+        default=0.0,
+        help="wait up to this many seconds for version 2's catalog file (prepared ahead) before the load",
+    )
     args = p.parse_args()
     if not DIRECTORY.is_file():
         sys.exit(f"{DIRECTORY} is missing: run python scripts/generate_national.py")
@@ -146,27 +155,12 @@ def main() -> None:
             SPRO_ANSWER_CACHE_SIZE="0",
             SPRO_DEMAND_COUNTING="false",
         )
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        conf = ROOT / "finder" / "web" / "gunicorn_conf.py"
-        t0 = time.perf_counter()
-        cmd = [str(gunicorn), "--config", str(conf), "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
-        proc = subprocess.Popen(
-            [*cmd, "finder.web.wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=open(Path(tmp) / "gunicorn.log", "wb"),
-        )
+        first, seconds = start(port, env, args.workers, tmp)
+        print(f"first start (empty cache) to first /healthz answer: {seconds:.2f} s ({args.workers} workers)")
+        halt(first)
+        proc, seconds = start(port, env, args.workers, tmp)
+        print(f"restart (cache files present) to first /healthz answer: {seconds:.2f} s ({args.workers} workers)")
         try:
-            while True:
-                if time.perf_counter() - t0 > 300 or proc.poll() is not None:
-                    sys.exit("no answer within 300 s:\n" + (Path(tmp) / "gunicorn.log").read_text()[-3000:])
-                try:
-                    if get(f"{base}/healthz")[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.02)
-            print(f"start-up to first /healthz answer: {time.perf_counter() - t0:.2f} s ({args.workers} workers)")
             for _ in range(20):
                 get(f"{base}/healthz")
             print(f"PSS after start-up: {memory(proc.pid)}")
@@ -185,6 +179,12 @@ def main() -> None:
                 f"revalidation {again} in {(time.perf_counter() - t) * 1000:.1f} ms"
             )
 
+            t = time.perf_counter()
+            while args.wait_prepared and time.perf_counter() - t < args.wait_prepared:
+                if len(list((Path(tmp) / "cache").glob("catalog-*.bin"))) >= 2:
+                    print(f"version 2 prepared ahead {time.perf_counter() - t:.1f} s after these requests")
+                    break
+                time.sleep(1)
             results: list = []
             stop = threading.Event()
             threads = [
@@ -193,6 +193,8 @@ def main() -> None:
             for th in threads:
                 th.start()
             time.sleep(args.seconds / 3)
+            files = sorted(p.name for p in (Path(tmp) / "cache").glob("catalog-*.bin"))
+            print(f"catalog files in the cache folder at the publish: {len(files)} (2: version 2 prepared ahead)")
             published_at = time.perf_counter()
             Store(str(db)).publish(v2, "bench")
             time.sleep(args.seconds * 2 / 3)
@@ -202,12 +204,41 @@ def main() -> None:
             report(results, published_at, v1, v2)
             print(f"PSS after the publish: {memory(proc.pid)}")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(120)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            halt(proc)
+
+
+def start(port: int, env: dict, workers: int, tmp: str) -> tuple[subprocess.Popen, float]:
+    """Launch gunicorn as scripts/run does; (process, seconds to the first /healthz answer)."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    conf = ROOT / "finder" / "web" / "gunicorn_conf.py"
+    base = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    cmd = [str(gunicorn), "--config", str(conf), "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    proc = subprocess.Popen(
+        [*cmd, "finder.web.wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(Path(tmp) / "gunicorn.log", "ab"),
+    )
+    while True:
+        if time.perf_counter() - t0 > 300 or proc.poll() is not None:
+            halt(proc)
+            sys.exit("no answer within 300 s:\n" + (Path(tmp) / "gunicorn.log").read_text()[-3000:])
+        try:
+            if get(f"{base}/healthz")[0] == 200:
+                return proc, time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.02)
+
+
+def halt(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def report(results: list, published_at: float, v1: int, v2: int) -> None:

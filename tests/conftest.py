@@ -50,7 +50,12 @@ def engine(geo, tmp_path_factory):
 def make_app(tmp_path, **config):
     # A publish is built in the request that sees it, so a test reads the new version at once;
     # tests/web/test_background_reload.py checks the default (a background build per worker).
-    settings = {"TESTING": True, "DATABASE": str(tmp_path / "spro.sqlite3"), "RELOAD_IN_BACKGROUND": False}
+    settings = {
+        "TESTING": True,
+        "DATABASE": str(tmp_path / "spro.sqlite3"),
+        "RELOAD_IN_BACKGROUND": False,
+        "CACHE_DIR": str(tmp_path / "cache"),
+    }
     settings.update(config)
     return create_app(settings)
 

@@ -43,18 +43,21 @@ class Result:
 
 
 class Engine:
-    def __init__(self, directory: Directory, geo: Geography):
+    def __init__(self, directory: Directory, geo: Geography, index: SiteIndex | None = None):
+        """``index``: the index of ``directory``, whose sites are then already in id order (read from a
+        file by finder.service.catalog_cache); built here when not given."""
         self.directory = directory
         self.geo = geo
         self.info = directory.info
-        self.sites = sorted(directory.sites, key=lambda s: s.id)
         self.structures = directory.structures
-        self.positions = {s.id: i for i, s in enumerate(self.sites)}
-        self.departments = [self._department(s) for s in self.sites]
-        self.index = SiteIndex(self.sites, self.structures, self.departments)
-        # One territory set per structure (None = unrestricted), shared by its sites.
-        territories = {k: _territory_set(st) for k, st in self.structures.items()}
-        self._territories = [territories[s.structure_id] for s in self.sites]
+        if index is None:
+            self.sites = sorted(directory.sites, key=lambda s: s.id)
+            index = SiteIndex(self.sites, self.structures, [self._department(s) for s in self.sites])
+        else:
+            self.sites = directory.sites
+            index.attach(self.sites, self.structures)
+        self.index = index
+        self.departments = index.departments
 
     def _department(self, site: Site) -> str | None:
         c = self.geo.communes.get(site.commune)
@@ -87,21 +90,12 @@ class Engine:
 
     def in_territory(self, pos: int, keys: tuple[str, ...]) -> bool | None:
         """Whether the structure of the site at ``pos`` serves the origin (None: unknown or unrestricted)."""
-        territory = self._territories[pos]
-        if territory is None or not keys:
-            return None
-        return any(k in territory for k in keys)
+        return self.index.competence(pos, keys)
 
     def competences(self, positions: list[int], keys: tuple[str, ...]) -> list[bool | None]:
         """``in_territory`` of the sites at ``positions`` (one pass, for the hot path)."""
-        if not keys:
-            return [None] * len(positions)
-        territories = self._territories
-        out: list[bool | None] = []
-        for pos in positions:
-            territory = territories[pos]
-            out.append(None if territory is None else any(k in territory for k in keys))
-        return out
+        competence = self.index.competence
+        return [competence(pos, keys) for pos in positions]
 
     def nearest(
         self,
@@ -123,7 +117,7 @@ class Engine:
         return self.sites[self.position(site_id)]
 
     def position(self, site_id: str) -> int:
-        pos = self.positions.get(site_id)
+        pos = self.index.position(site_id)
         if pos is None:
             raise NotFound(f"Aucun lieu d'accueil ne porte l'identifiant « {site_id} ».", field="id")
         return pos
@@ -141,7 +135,3 @@ class Engine:
             "sites": len(self.sites),
             "structures": len(self.structures),
         }
-
-
-def _territory_set(structure) -> frozenset[str] | None:
-    return None if structure.territory is None else frozenset(structure.territory)

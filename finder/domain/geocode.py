@@ -9,9 +9,15 @@ fallback on any failure. The only module that imports geopy's geocoders. Places 
 from __future__ import annotations
 
 import bisect
+import contextlib
+import hashlib
 import logging
+import os
+import pickle
 import re
+import zlib
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from finder.domain.geography import Commune, Geography
@@ -49,22 +55,23 @@ class Place:
 
 
 class OfflineGeocoder:
-    """Communes, the arrondissements of Paris, Lyon and Marseille, and postcodes, found despite spelling mistakes."""
+    """Communes, the arrondissements of Paris, Lyon and Marseille, and postcodes, found despite spelling mistakes.
 
-    def __init__(self, geo: Geography):
+    The name index (aliases, phonetic keys) takes seconds at national size: with ``cache_dir`` it is
+    kept in a file keyed by the geography's source and this code (``names_file``), read back when
+    valid and built again (then rewritten) when missing, stale or unreadable.
+    """
+
+    def __init__(self, geo: Geography, cache_dir: Path | None = None):
         self.geo = geo
-        self.names: dict[str, list[Commune]] = {}
-        self.aliases_of: dict[str, list[str]] = {}
-        self.full_name: dict[str, str] = {}
-        sounds: dict[str, set[str]] = {}
-        for c in geo.communes.values():
-            spoken = words(c.name)
-            folded = [fold(w) for w in spoken]
-            self.full_name[c.insee] = " ".join(folded)
-            for alias in _aliases(c):
-                self.names.setdefault(alias, []).append(c)
-                self.aliases_of.setdefault(c.insee, []).append(alias)
-                sounds.setdefault(alias, set()).update(name_sounds(alias, spoken, folded))
+        file = names_file(cache_dir, geo)
+        tables = _read_names(file) if file is not None else None
+        if tables is None:
+            tables = _name_tables(geo)
+            if file is not None:
+                _write_names(file, tables)
+        names, self.aliases_of, self.full_name, self.spelling = tables
+        self.names: dict[str, list[Commune]] = {a: [geo.communes[i] for i in codes] for a, codes in names.items()}
         self.choices = list(self.names)
         self.by_postcode: dict[str, list[Commune]] = {}
         for c in geo.communes.values():
@@ -73,7 +80,6 @@ class OfflineGeocoder:
             for p in c.postcodes:
                 self.by_postcode.setdefault(p, []).append(c)
         self.sorted_names = sorted(self.choices)
-        self.spelling = Spelling(sounds)
 
     def search(self, q: str, limit: int = 5) -> list[Place]:
         text = CEDEX.sub(" ", q)
@@ -222,9 +228,11 @@ class BanGeocoder:
 class Geocoder:
     """Offline first; the BAN for what looks like a street address when configured."""
 
-    def __init__(self, geo: Geography, ban_url: str | None = None, ban_timeout: float = 2.0):
+    def __init__(
+        self, geo: Geography, ban_url: str | None = None, ban_timeout: float = 2.0, cache_dir: Path | None = None
+    ):
         self.geo = geo
-        self.offline = OfflineGeocoder(geo)
+        self.offline = OfflineGeocoder(geo, cache_dir)
         self.ban = BanGeocoder(ban_url, min(ban_timeout, 2.0), geo) if ban_url else None
 
     def search(self, q: str, limit: int = 5) -> list[Place]:
@@ -243,6 +251,62 @@ class Geocoder:
     def reverse(self, lat: float, lon: float) -> Commune | None:
         """The commune at (lat, lon), an arrondissement in Lyon; None outside the region."""
         return self.geo.commune_at(lat, lon)
+
+
+NAMES_FORMAT = 1
+_SHAPING = ("geocode.py", "phonetic.py", "textnorm.py")
+
+
+def names_file(cache_dir: Path | None, geo: Geography) -> Path | None:
+    """The file of the name index of ``geo`` (None: no cache folder, or a geography of unknown source)."""
+    if cache_dir is None or not geo.source_key:
+        return None
+    digest = hashlib.sha256(f"{NAMES_FORMAT}|{geo.source_key}".encode())
+    for name in _SHAPING:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return Path(cache_dir) / f"geocoder-{digest.hexdigest()[:32]}.pickle"
+
+
+def _name_tables(geo: Geography) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str], Spelling]:
+    """(alias -> INSEE codes, INSEE code -> aliases, INSEE code -> folded full name, spelling index)."""
+    names: dict[str, list[str]] = {}
+    aliases_of: dict[str, list[str]] = {}
+    full_name: dict[str, str] = {}
+    sounds: dict[str, set[str]] = {}
+    for c in geo.communes.values():
+        spoken = words(c.name)
+        folded = [fold(w) for w in spoken]
+        full_name[c.insee] = " ".join(folded)
+        for alias in _aliases(c):
+            names.setdefault(alias, []).append(c.insee)
+            aliases_of.setdefault(c.insee, []).append(alias)
+            sounds.setdefault(alias, set()).update(name_sounds(alias, spoken, folded))
+    return names, aliases_of, full_name, Spelling(sounds)
+
+
+def _read_names(file: Path):
+    """The tables in ``file``, or None when it is missing or unreadable (its checksum fails)."""
+    try:
+        data = file.read_bytes()
+        if len(data) < 4 or zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
+            return None
+        return pickle.loads(data[4:])  # our own file, checked: see finder.service.catalog_cache
+    except Exception:  # a missing or unreadable file: build the index again
+        return None
+
+
+def _write_names(file: Path, tables) -> None:
+    body = pickle.dumps(tables, protocol=5)
+    tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(zlib.crc32(body).to_bytes(4, "little") + body)
+        os.replace(tmp, file)
+    except OSError:
+        log.warning("geocoder index not kept in %s", file.parent)  # a read-only folder: built at each start
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def is_fallback(q: str, place: Place) -> bool:

@@ -134,6 +134,7 @@ class Geography:
     region_code: str | None = None  # INSEE region code, "all", or None (a list of départements)
     region_name: str | None = None  # "Auvergne-Rhône-Alpes", "France"
     attribution: str = ""  # sources and licence, to show with any reuse
+    source_key: str = ""  # hash of the files it was read from ("" when built otherwise): keys derived caches
 
     @cached_property
     def _tree(self):
@@ -250,7 +251,8 @@ def load_folder(folder: Path, cache_dir: Path | None = GEODATA_DIR / "build" / "
     Parsing GeoJSON polygons is slow at national size (seconds); a binary copy keyed by the
     file's SHA-256 is kept in cache_dir (git-ignored) and read instead when present.
     """
-    props, polygons = _features(folder / "communes.geojson", cache_dir)
+    raw = (folder / "communes.geojson").read_bytes()
+    props, polygons = _features(raw, cache_dir)
     communes = {}
     for p in props:
         c = Commune(
@@ -268,10 +270,15 @@ def load_folder(folder: Path, cache_dir: Path | None = GEODATA_DIR / "build" / "
             approximate=p.get("approximate", False),
         )
         communes[c.insee] = c
-    deps = json.loads((folder / "departements.json").read_text(encoding="utf-8"))
-    epcis = json.loads((folder / "epci.json").read_text(encoding="utf-8"))
-    meta_file = folder / "region.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
+    source = hashlib.sha256(raw)
+    texts = {}
+    for name in ("departements.json", "epci.json", "region.json"):
+        if (folder / name).is_file():
+            texts[name] = (folder / name).read_bytes()
+            source.update(name.encode() + b"\0" + texts[name])
+    deps = json.loads(texts["departements.json"])
+    epcis = json.loads(texts["epci.json"])
+    meta = json.loads(texts["region.json"]) if "region.json" in texts else {}
     return Geography(
         communes=communes,
         polygons=dict(zip(communes, polygons)),
@@ -280,12 +287,12 @@ def load_folder(folder: Path, cache_dir: Path | None = GEODATA_DIR / "build" / "
         region_code=meta.get("code"),
         region_name=meta.get("name"),
         attribution=meta.get("attribution", ""),
+        source_key=source.hexdigest()[:32],
     )
 
 
-def _features(path: Path, cache_dir: Path | None) -> tuple[list[dict], list]:
-    """(properties, polygons) of a communes.geojson, in file order."""
-    raw = path.read_bytes()
+def _features(raw: bytes, cache_dir: Path | None) -> tuple[list[dict], list]:
+    """(properties, polygons) of a communes.geojson (its bytes), in file order."""
     cached = None
     if cache_dir is not None:
         cached = Path(cache_dir) / f"communes-{hashlib.sha256(raw).hexdigest()[:32]}.npz"

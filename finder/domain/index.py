@@ -36,6 +36,7 @@ from finder.domain import geodesy
 from finder.domain.criteria import Criteria
 from finder.domain.filters import FILTERS, Column, Facts
 from finder.domain.model import Site, Structure
+from finder.domain.packed import Coded
 
 SCAN_MAX = 1024  # views (and frames' parts) up to this size are scanned: cheaper than a tree
 DENSE_SHARE = 0.25  # parts above this share of their frame's sites reuse the frame's tree
@@ -155,32 +156,78 @@ class SiteIndex:
 
     def __init__(self, sites: list[Site], structures: dict[str, Structure], departments: list[str]):
         self.sites = sites
+        self.structures = structures
+        self.departments = Coded.of(departments)
         self.size = len(sites)
         self.lats = np.array([s.lat for s in sites], dtype=float)
         self.lons = np.array([s.lon for s in sites], dtype=float)
         self.xyz = geodesy.ecef(self.lats, self.lons)  # (n, 3) ECEF metres
         self.frame = geodesy.frame_of(self.xyz)  # index in geodesy.FRAMES, per site
         self.uv = np.empty((self.size, 2))  # planar metres in the site's own frame
+        for f in np.unique(self.frame).tolist():
+            positions = np.flatnonzero(self.frame == f)
+            self.uv[positions] = geodesy.FRAMES[f].plane(self.xyz[positions])
+        ids = [s.id for s in sites]
+        self.id_rank = np.empty(self.size, dtype=np.int64)  # tie-break: rank of the site id
+        self.id_rank[sorted(range(self.size), key=ids.__getitem__)] = np.arange(self.size)
+        self._by_id = np.argsort(self.id_rank)  # positions in id order (for position())
+        self._sorted_ids = np.array([ids[i] for i in self._by_id], dtype=str)
+        self._columns: dict = {}  # filter name -> Column, built on first use
+        self._build_territories(sites, structures)
+        self.structure_ids = Coded.of(s.structure_id for s in sites)
+        self._restricted: dict = {}  # public filter name -> bool column: the site restricts it
+        self._trees()
+
+    def _trees(self) -> None:
+        """One R-tree per frame (and the caches that go with a fresh index)."""
         self.frame_positions: dict[int, np.ndarray] = {}
         self.trees: dict = {}
         for f in np.unique(self.frame).tolist():
             positions = np.flatnonzero(self.frame == f)
-            self.uv[positions] = geodesy.FRAMES[f].plane(self.xyz[positions])
             self.frame_positions[f] = positions
             self.trees[f] = _tree(self.uv[positions])
-        self.id_rank = np.empty(self.size, dtype=np.int64)  # tie-break: rank of the site id
-        self.id_rank[sorted(range(self.size), key=lambda i: sites[i].id)] = np.arange(self.size)
-        self._build_columns(sites, structures, departments)
+        self._facts_list = None
+        self._confirmed: dict = {}  # public filters not given -> sites confirmed (a handful of keys)
         self._views: OrderedDict = OrderedDict()
 
+    # -- kept in a file (finder.service.catalog_cache) -----------------------------
+    def prebuild(self) -> None:
+        """Build every registered filter's columns now (before the index is written to a file)."""
+        for name, f in FILTERS.items():
+            self.column(name)
+            if f.describes_public:
+                self.restricted(name)
+
+    def __getstate__(self) -> dict:
+        """Arrays and columns only: no site objects, no R-tree (rebuilt from ``uv`` when read)."""
+        drop = ("sites", "structures", "frame_positions", "trees", "_facts_list", "_confirmed", "_views")
+        return {k: v for k, v in self.__dict__.items() if k not in drop}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.sites, self.structures = (), {}
+        self._trees()
+
+    def attach(self, sites, structures) -> None:
+        """The sites (in index order) and structures of an index read from a file: a filter registered
+        since it was written builds its columns from them."""
+        self.sites, self.structures = sites, structures
+
+    def position(self, site_id: str) -> int | None:
+        """The position of the site with this id, or None."""
+        i = int(np.searchsorted(self._sorted_ids, site_id))
+        if i < self.size and self._sorted_ids[i] == site_id:
+            return int(self._by_id[i])
+        return None
+
     # -- columns ---------------------------------------------------------------
-    def _build_columns(self, sites, structures, departments) -> None:
-        self._facts = [Facts(s, structures[s.structure_id], d) for s, d in zip(sites, departments)]
-        self._columns: dict = {}  # filter name -> Column, built on first use
-        self._build_territories(sites, structures)
-        self.structure_ids = [s.structure_id for s in sites]
-        self._restricted: dict = {}  # public filter name -> bool column: the site restricts it
-        self._confirmed: dict = {}  # public filters not given -> sites confirmed (a handful of keys)
+    @property
+    def _facts(self) -> list[Facts]:
+        """What the filters read, per site (built when a column is first built from the sites)."""
+        if self._facts_list is None:
+            st = self.structures
+            self._facts_list = [Facts(s, st[s.structure_id], d) for s, d in zip(self.sites, self.departments)]
+        return self._facts_list
 
     def _build_territories(self, sites, structures) -> None:
         """Which sites serve which commune, read once per structure (not per site).

@@ -111,8 +111,15 @@ def _names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
+@cache
+def _name_set(cls) -> frozenset[str]:
+    return frozenset(_names(cls))
+
+
 def _known(cls, d: dict) -> dict:
-    names = _names(cls)
+    names = _name_set(cls)
+    if names.issuperset(d):  # the usual case: a copy, nothing to leave out
+        return dict(d)
     return {k: v for k, v in d.items() if k in names}
 
 

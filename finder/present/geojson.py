@@ -71,6 +71,12 @@ def open_feature(site: Site, properties: dict) -> str:
     return text[:-2]
 
 
+def encode_all(engine) -> list[bytes]:
+    """The open feature (``open_feature``, UTF-8) of every site of the engine, in index order."""
+    structures, geo = engine.structures, engine.geo
+    return [open_feature(s, site_properties(s, structures[s.structure_id], geo)).encode() for s in engine.sites]
+
+
 class Features:
     """Every site of one engine as pre-encoded GeoJSON, for answers joined from bytes.
 
@@ -78,12 +84,11 @@ class Features:
     two closing braces (``open``), so a nearest answer appends distance and competence.
     """
 
-    def __init__(self, engine):
+    def __init__(self, engine, encoded=None):
+        """``encoded``: the open features of the engine's sites already encoded (a sequence of bytes,
+        read from a file by finder.service.catalog_cache); encoded here when not given."""
         self.engine = engine
-        self.open = [
-            open_feature(s, site_properties(s, engine.structures[s.structure_id], engine.geo)).encode()
-            for s in engine.sites
-        ]
+        self.open = encoded if encoded is not None else encode_all(engine)
         self.dataset = dumps(engine.dataset_json()).encode()
 
     def feature(self, pos: int) -> bytes:

@@ -15,11 +15,14 @@ from finder.present.geojson import Features
 
 
 class Catalog:
-    def __init__(self, directory: Directory, geo: Geography, content_id: str = ""):
-        """``content_id``: the stored hash of the version's content (ETags), "" when unknown."""
-        self.engine = Engine(directory, geo)
+    def __init__(self, directory: Directory, geo: Geography, content_id: str = "", index=None, encoded=None):
+        """``content_id``: the stored hash of the version's content (ETags), "" when unknown.
+
+        ``index`` and ``encoded``: the site index and the encoded features, when read from a file
+        (finder.service.catalog_cache); built here when not given."""
+        self.engine = Engine(directory, geo, index)
         self.content_id = content_id
-        self.features = Features(self.engine)
+        self.features = Features(self.engine, encoded)
         self.geo = geo
         self.info = directory.info
         self._dump: bytes | None = None

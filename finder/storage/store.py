@@ -255,6 +255,14 @@ class Store:
 
     def load(self, version: int | None = None) -> Directory:
         """Read a whole version (the published one by default) in one read transaction."""
+        info, structure_rows, site_rows = self.load_rows(version)
+        ids = (sid for sid, _ in structure_rows)
+        structures = dict(zip(ids, map(Structure.from_dict, decode_rows(structure_rows))))
+        sites = list(map(Site.from_dict, decode_rows(site_rows)))
+        return Directory(info=info, structures=structures, sites=sites)
+
+    def load_rows(self, version: int | None = None) -> tuple[DatasetInfo, list[tuple], list[tuple]]:
+        """A whole version as stored: its info, (id, JSON text) of its structures and of its sites, by id."""
         with self.db.snapshot() as con:
             if version is None:
                 row = con.execute("SELECT version, published_at FROM published").fetchone()
@@ -267,7 +275,12 @@ class Store:
             structure_rows = con.execute("SELECT id, data FROM structures WHERE version=?", (version,)).fetchall()
             site_rows = con.execute("SELECT id, data FROM sites WHERE version=?", (version,)).fetchall()
         # sorted by id here, in code-point order: a database collation may differ between backends
-        structures = {sid: Structure.from_dict(json.loads(data)) for sid, data in sorted(structure_rows)}
-        sites = [Site.from_dict(json.loads(data)) for _, data in sorted(site_rows)]
         info = DatasetInfo(version=version, demo=bool(meta[1]), loaded_at=now_iso(), source=meta[2])
-        return Directory(info=info, structures=structures, sites=sites)
+        return info, sorted(structure_rows), sorted(site_rows)
+
+
+def decode_rows(rows: list[tuple]) -> list[dict]:
+    """The JSON texts of (id, text) rows, decoded in one call (much faster than one call per row)."""
+    if not rows:
+        return []
+    return json.loads("[" + ",".join(text for _, text in rows) + "]")

@@ -9,6 +9,16 @@ check reads the shared database, so a publish made through any host is served by
 within RELOAD_CHECK_SECONDS plus the build. A failed check or reload keeps serving the
 version in hand; it is remembered (``reload_error``, logged once) for ``/readyz``.
 
+With a cache folder (CACHE_DIR, default ``<instance>/cache``; ``off``: none), a catalog is read
+from its file (``finder.service.catalog_cache``): at start-up, built in-process first when missing;
+after a publish seen by the background check, for a version of at least BUILD_APART_MIN_SITES
+sites, built by a separate low-priority process (one per host, the other workers wait for its file),
+then memory-mapped: the worker's thread never runs the build's Python, so requests keep their
+latency, and the workers of a host share the file's pages. A smaller version is built in the
+worker's thread (a tenth of a second for the demo, less than starting a process). The newest
+stored version, when not published yet and that large, is prepared the same way ahead of its
+publish (by the background check), so that publishing it only maps its file.
+
 ``refresh()`` checks and builds at once, in the caller's thread (staff actions that publish,
 tests). With no directory published yet (a region other than the AURA demo, before its first
 import), the catalog is empty (version 0) and the pages say so.
@@ -27,11 +37,11 @@ from pathlib import Path
 
 from flask import g, has_request_context
 
-from finder.directory import freshness
 from finder.domain import geography
 from finder.domain.geocode import Geocoder
 from finder.domain.model import DatasetInfo, Directory
 from finder.errors import StoreError
+from finder.service import catalog_cache
 from finder.service.catalog import Catalog
 from finder.storage.store import Store
 
@@ -45,6 +55,7 @@ def _after_fork_in_child() -> None:
     for st in list(_STATES):
         st._lock = threading.Lock()
         st._worker = None
+        st._preparer = None
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -82,7 +93,15 @@ class State:
         geocoder: Geocoder,
         hide_days: int = 0,
         background: bool = False,
+        cache_dir: Path | None = None,
+        source: dict | None = None,
+        apart_min_sites: int = 10_000,
     ):
+        """``cache_dir``: where catalog files are kept (None: built in memory each time); ``source``:
+        what a separate build process needs to find the data (region, geodata_dir)."""
+        self.cache_dir = cache_dir
+        self.source = source or {}
+        self.apart_min_sites = apart_min_sites
         self.store = store
         self.geo = geo
         self.geocoder = geocoder
@@ -93,10 +112,12 @@ class State:
         self.build_hook = None  # tests: called with the version number before a background build
         self._lock = threading.Lock()  # one build at a time
         self._worker: threading.Thread | None = None
+        self._preparer: threading.Thread | None = None  # builds the newest stored version's file ahead
+        self._unprepared: set[str] = set()  # keys whose preparation failed (not tried again)
         self._hash = ""
         self._day = dt.date.today()
         published = store.published()
-        self._catalog = self._load(published[0]) if published else self._empty()
+        self._catalog = self._load(*published) if published else self._empty()
         self._checked = time.monotonic()
         _STATES.add(self)
 
@@ -109,7 +130,9 @@ class State:
         else:
             store.migrate()
         geo = region_geography(config)
-        geocoder = Geocoder(geo, config.get("BAN_URL"), config["BAN_TIMEOUT"])
+        cache = config.get("CACHE_DIR")
+        cache = Path(cache) if cache and cache != "off" else None
+        geocoder = Geocoder(geo, config.get("BAN_URL"), config["BAN_TIMEOUT"], cache)
         return cls(
             store,
             geo,
@@ -117,6 +140,9 @@ class State:
             geocoder,
             config.get("FRESHNESS_HIDE_DAYS", 0),
             config.get("RELOAD_IN_BACKGROUND", True),
+            cache_dir=cache,
+            source={"region": config["REGION"], "geodata_dir": str(config["GEODATA_DIR"])},
+            apart_min_sites=int(config.get("BUILD_APART_MIN_SITES", 10_000)),
         )
 
     @property
@@ -127,18 +153,39 @@ class State:
         self._hash = ""
         return Catalog(empty_directory(), self.geo, content_id="empty")
 
-    def _load(self, version: int | None) -> Catalog:
-        """The catalog of a version; with a hiding policy, of its sites confirmed recently enough today
-        (the day is then part of the content id, so ETags and cached answers change with it)."""
-        directory = self.store.load(version)
-        stored = content = self.store.content_hash(directory.info.version)
+    def _load(self, version: int, stored: str, apart: bool = False) -> Catalog:
+        """The catalog of a version whose content hash is ``stored``; with a hiding policy, of its sites
+        confirmed recently enough today (the day is then part of the content id, so ETags and cached
+        answers change with it). ``apart``: a missing catalog file is built by a separate process."""
         day = dt.date.today()
-        if self.hide_days:
-            directory = freshness.visible(directory, day, self.hide_days)
-            content = f"{stored}:{day.isoformat()}"
-        catalog = Catalog(directory, self.geo, content_id=content)
+        content = catalog_cache.content_id(stored, self.hide_days, day)
+        key = catalog_cache.key(content, self.hide_days, self.geo) if self.cache_dir is not None else None
+        if key is None:
+            catalog = catalog_cache.fresh(self.store, self.geo, version, self.hide_days, day)
+        else:
+            try:
+                catalog = catalog_cache.obtain(self.cache_dir, key, self.geo, self._builder(version, key, apart))
+            except OSError as err:  # a cache folder that cannot be written: serve from memory all the same
+                log.warning("no catalog file in %s (%s): version %s built in memory", self.cache_dir, err, version)
+                catalog = catalog_cache.fresh(self.store, self.geo, version, self.hide_days, day)
         self._hash, self._day = stored, day
         return catalog
+
+    def _size(self, version: int) -> int:
+        return next((v["sites"] for v in self.store.versions() if v["id"] == version), 0)
+
+    def _builder(self, version: int, key: str, apart: bool):
+        """What writes a missing catalog file: this process, or a separate one (``apart``)."""
+        if apart and self._size(version) >= self.apart_min_sites:
+            return lambda file: catalog_cache.build_apart(
+                file, key, self.store.url, self.source["region"], self.source["geodata_dir"], version, self.hide_days
+            )
+
+        def build(file: Path) -> None:
+            catalog = catalog_cache.fresh(self.store, self.geo, version, self.hide_days, dt.date.today())
+            catalog_cache.write(catalog, file, key)
+
+        return build
 
     @property
     def catalog(self) -> Catalog:
@@ -180,11 +227,42 @@ class State:
 
     def _check(self) -> None:
         try:
-            self.refresh()
+            self.refresh(apart=self.background and bool(self.source))
         except Exception as err:  # a failed reload keeps serving the version in hand
             self._failed(err)
         else:
             self._recovered()
+        if self.background and self.source and self.cache_dir is not None:
+            try:
+                self._start_prepare()
+            except Exception:  # preparing ahead is an optimisation: the publish would build it
+                log.exception("could not look for a version to prepare")
+
+    def _start_prepare(self) -> None:
+        """Build, in a separate process, the file of the newest stored version when it is not published
+        yet and large enough to be built apart: its publish then only maps the file."""
+        preparer = self._preparer
+        if preparer is not None and preparer.is_alive():
+            return
+        stored = self.store.versions()
+        newest = max(stored, key=lambda v: v["id"]) if stored else None
+        if newest is None or newest["published"] or newest["sites"] < self.apart_min_sites:
+            return
+        content = catalog_cache.content_id(newest["content_hash"], self.hide_days, dt.date.today())
+        key = catalog_cache.key(content, self.hide_days, self.geo)
+        if key is None or key in self._unprepared or catalog_cache.path(self.cache_dir, key).exists():
+            return
+        build = self._builder(newest["id"], key, apart=True)
+
+        def run() -> None:
+            try:
+                catalog_cache.prepare(self.cache_dir, key, build)
+            except Exception:
+                self._unprepared.add(key)
+                log.exception("preparing version %s failed (its publish will build it)", newest["id"])
+
+        self._preparer = threading.Thread(target=run, name="spro-prepare", daemon=True)
+        self._preparer.start()
 
     def wait_reload(self, timeout: float = 30.0) -> None:
         """Wait for a background check in flight (tests, benchmarks)."""
@@ -203,7 +281,7 @@ class State:
             log.warning("reload works again; serving version %s", self._catalog.version)
         self.reload_error = None
 
-    def refresh(self) -> bool:
+    def refresh(self, apart: bool = False) -> bool:
         """Load the published version if it is not the one served (number or content); True when swapped.
 
         The new catalog is built whole, then swapped in by one assignment: requests meanwhile are
@@ -216,7 +294,9 @@ class State:
             if tuple(published) != self._served() or new_day:
                 if self.build_hook is not None:
                     self.build_hook(published[0])
-                self._catalog = self._load(published[0])
+                self._catalog = self._load(*published, apart=apart)
+                if apart:  # the background thread: the old catalog goes once its last requests end
+                    catalog_cache.release_memory()
                 return True
         return False
 

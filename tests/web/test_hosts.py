@@ -135,7 +135,7 @@ def test_readyz_is_503_when_the_published_version_fails_to_load(hosts, monkeypat
     def broken(version=None):
         raise ValueError("ligne illisible")
 
-    monkeypatch.setattr(st.store, "load", broken)
+    monkeypatch.setattr(st.store, "load_rows", broken)
     assert client.get("/healthz").get_json()["dataset"]["version"] == 1  # still serving what it has
     r = client.get("/readyz")
     assert r.status_code == 503 and r.get_json()["reload"] == "failed" and r.get_json()["database"] == "ok"
