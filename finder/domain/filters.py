@@ -13,6 +13,7 @@ the site (see ``finder.domain.criteria``).
 from __future__ import annotations
 
 import bisect
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,18 +32,19 @@ class Facts:
     department: str | None
 
 
-class Column:
+class Column(ABC):
     """Precomputed columns of one filter over the indexed sites."""
 
+    @abstractmethod
     def mask(self, value) -> np.ndarray:
-        raise NotImplementedError
+        """The sites this value keeps."""
 
     def key(self, value):
         """Values selecting the same sites may share a key (the index caches views per key)."""
         return value
 
 
-class SiteFilter:
+class SiteFilter(ABC):
     """Base of the filters. ``name``: the Criteria attribute; ``echo``: its key in answers.
 
     ``restricts(facts)``: whether the site limits its public on this filter (an age range, a list
@@ -61,11 +63,13 @@ class SiteFilter:
         """The value to keep, or None when it does not restrict anything."""
         return value if value not in (None, "", (), frozenset()) else None
 
+    @abstractmethod
     def matches(self, facts: Facts, value) -> bool:
-        raise NotImplementedError
+        """Whether one site passes (the reference the columns are checked against)."""
 
+    @abstractmethod
     def build(self, facts: list[Facts]) -> Column:
-        raise NotImplementedError
+        """This filter's columns over the indexed sites."""
 
     def to_json(self, value):
         return value
