@@ -102,13 +102,16 @@ def frame_of(xyz: np.ndarray) -> np.ndarray:
     return np.argmin(d2, axis=1).astype(np.int8)
 
 
-def box_distance(p: tuple[float, float, float], lo: tuple, hi: tuple) -> float:
-    """Lower bound (metres) of the chord from ECEF point p to any point of the box [lo, hi]."""
-    s = 0.0
-    for x, a, b in zip(p, lo, hi):
-        d = a - x if x < a else x - b if x > b else 0.0
-        s += d * d
-    return math.sqrt(s)
+def ball(xyz: np.ndarray) -> tuple[tuple[float, float, float], float]:
+    """A ball holding every (n, 3) ECEF point: its centre (the middle of their box) and radius (metres)."""
+    xyz = np.asarray(xyz, dtype=float).reshape(-1, 3)
+    centre = (xyz.min(axis=0) + xyz.max(axis=0)) / 2
+    return tuple(centre.tolist()), float(np.sqrt(((xyz - centre) ** 2).sum(axis=1)).max())
+
+
+def ball_gap(p: tuple[float, float, float], centre: tuple[float, float, float], radius: float) -> float:
+    """Lower bound (metres) of the chord from ECEF point p to any point of the ball (hot path: one C call)."""
+    return max(0.0, math.dist(p, centre) - radius)
 
 
 def distances_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
@@ -116,8 +119,11 @@ def distances_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> 
     n = len(lats)
     if n == 0:
         return np.empty(0)
-    _, _, metres = _GEOD.inv(np.full(n, lon), np.full(n, lat), lons, lats)
-    return np.asarray(metres) / 1000.0
+    # Geod.inv's own checks and copies cost more than the 10 to 20 geodesics of a nearest query:
+    # call its compiled kernel on fresh float64 buffers; it writes the distances into the third.
+    metres = np.array(lons, dtype=float)
+    _GEOD._inv(np.full(n, float(lon)), np.full(n, float(lat)), metres, np.array(lats, dtype=float), radians=False)
+    return metres / 1000.0
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -27,12 +27,11 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
-from rtree import index as rtree_index
 
-from finder.domain import geodesy
+from finder.domain import geodesy, rtrees
 from finder.domain.criteria import Criteria
 from finder.domain.filters import FILTERS, Column, Facts
 from finder.domain.model import Site, Structure
@@ -43,21 +42,10 @@ DENSE_SHARE = 0.25  # parts above this share of their frame's sites reuse the fr
 VIEW_CACHE = 256
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     pos: int  # position of the site in the index
     distance_km: float
     competent: bool = False  # put first: the nearest site of a structure competent for the origin
-
-
-def _tree(uv: np.ndarray):
-    """R-tree of planar points uv (n, 2), ids = row numbers; bulk-loaded from numpy."""
-    props = rtree_index.Property()
-    props.leaf_capacity = 32
-    props.fill_factor = 0.9
-    ids = np.arange(len(uv), dtype=np.int64)
-    corners = np.ascontiguousarray(uv, dtype=float)
-    return rtree_index.Index((ids, corners, corners), properties=props)
 
 
 class _Part:
@@ -67,8 +55,7 @@ class _Part:
         self.owner = owner
         self.frame = geodesy.FRAMES[frame]
         self.positions = positions
-        xyz = owner.xyz[positions]
-        self.lo, self.hi = tuple(xyz.min(axis=0).tolist()), tuple(xyz.max(axis=0).tolist())  # ECEF box
+        self.centre, self.reach = geodesy.ball(owner.xyz[positions])
         n, total = len(positions), len(owner.frame_positions[frame])
         self.share = n / total
         if n == total:
@@ -80,7 +67,7 @@ class _Part:
         else:
             self.kind = "subtree"
         if self.kind == "subtree":
-            self.tree, self.ids = _tree(owner.uv[positions]), positions
+            self.tree, self.ids = rtrees.build(owner.uv[positions]), positions
         else:
             self.tree, self.ids = owner.trees[frame], owner.frame_positions[frame]
 
@@ -89,22 +76,24 @@ class _Part:
         u, v = self.frame.plane1(p)
         return lambda n: self.planar_nearest(u, v, n)
 
-    def planar_nearest(self, u: float, v: float, n: int) -> tuple[np.ndarray, float, bool]:
-        """Up to n matching positions nearest to (u, v) in planar order.
+    def planar_nearest(self, u: float, v: float, n: int) -> tuple[np.ndarray, np.ndarray, float, bool]:
+        """Up to n matching positions nearest to (u, v), in planar order.
 
-        Returns (positions, radius, exhausted): every matching site not returned lies at
-        planar distance >= radius (metres); exhausted is True when nothing else matches.
+        Returns (positions, their planar distances, radius, exhausted), distances in metres:
+        every matching site not returned lies at planar distance >= radius; exhausted is True
+        when nothing else matches.
         """
         fetch = n if self.kind != "dense" else int(n / self.share * 1.5) + 8
-        got = self.ids[np.fromiter(self.tree.nearest((u, v, u, v), fetch), dtype=np.int64)]
+        got = self.ids[rtrees.nearest_ids(self.tree, u, v, fetch)]
+        planar = np.abs(self.owner.w[got] - complex(u, v))
         if len(got) < fetch:
             radius, exhausted = math.inf, True
         else:
-            last = self.owner.uv[got[-1]]
-            radius, exhausted = math.hypot(last[0] - u, last[1] - v), False
+            radius, exhausted = float(planar[-1]), False
         if self.kind == "dense":
-            got = got[self.mask[got]]
-        return got, radius, exhausted
+            keep = self.mask[got]
+            got, planar = got[keep], planar[keep]
+        return got, planar, radius, exhausted
 
 
 class _Scan:
@@ -115,18 +104,20 @@ class _Scan:
     def __init__(self, owner: SiteIndex, positions: np.ndarray):
         self.positions = positions
         self.xyz = owner.xyz[positions]
-        self.lo, self.hi = tuple(self.xyz.min(axis=0).tolist()), tuple(self.xyz.max(axis=0).tolist())
+        self.centre, self.reach = geodesy.ball(self.xyz)
 
     def walker(self, p: tuple[float, float, float]):
         return lambda n: self.chord_nearest(p, n)
 
-    def chord_nearest(self, p: tuple[float, float, float], n: int) -> tuple[np.ndarray, float, bool]:
+    def chord_nearest(self, p: tuple[float, float, float], n: int) -> tuple[np.ndarray, np.ndarray, float, bool]:
         """Like _Part.planar_nearest, by chord distance."""
         d2 = ((self.xyz - np.array(p)) ** 2).sum(axis=1)
         if n >= len(d2):
-            return self.positions, math.inf, True
+            order = np.argsort(d2, kind="stable")
+            return self.positions[order], np.sqrt(d2[order]), math.inf, True
         part = np.argpartition(d2, n)
-        return self.positions[part[:n]], math.sqrt(d2[part[n]]), False
+        head = part[:n][np.argsort(d2[part[:n]], kind="stable")]
+        return self.positions[head], np.sqrt(d2[head]), math.sqrt(d2[part[n]]), False
 
 
 class _View:
@@ -180,12 +171,14 @@ class SiteIndex:
 
     def _trees(self) -> None:
         """One R-tree per frame (and the caches that go with a fresh index)."""
+        # planar coordinates as complex numbers u + iv (a view of uv): |w - w0| is a planar distance
+        self.w = np.ascontiguousarray(self.uv).view(np.complex128)[:, 0]
         self.frame_positions: dict[int, np.ndarray] = {}
         self.trees: dict = {}
         for f in np.unique(self.frame).tolist():
             positions = np.flatnonzero(self.frame == f)
             self.frame_positions[f] = positions
-            self.trees[f] = _tree(self.uv[positions])
+            self.trees[f] = rtrees.build(self.uv[positions])
         self._facts_list = None
         self._confirmed: dict = {}  # public filters not given -> sites confirmed (a handful of keys)
         self._views: OrderedDict = OrderedDict()
@@ -200,7 +193,7 @@ class SiteIndex:
 
     def __getstate__(self) -> dict:
         """Arrays and columns only: no site objects, no R-tree (rebuilt from ``uv`` when read)."""
-        drop = ("sites", "structures", "frame_positions", "trees", "_facts_list", "_confirmed", "_views")
+        drop = ("sites", "structures", "w", "frame_positions", "trees", "_facts_list", "_confirmed", "_views")
         return {k: v for k, v in self.__dict__.items() if k not in drop}
 
     def __setstate__(self, state: dict) -> None:
@@ -389,7 +382,7 @@ class SiteIndex:
     def _nearest_parts(self, view: _View, p, lat, lon, k, bound, max_km) -> list[Hit]:
         """Visit the frames' parts nearest box first; skip those beyond the k-th distance found."""
         found_pos, found_dist = [], []
-        for gap, i in sorted((geodesy.box_distance(p, part.lo, part.hi), i) for i, part in enumerate(view.parts)):
+        for gap, i in sorted([(geodesy.ball_gap(p, part.centre, part.reach), i) for i, part in enumerate(view.parts)]):
             if gap > bound * 1000.0 + geodesy.SLACK_M:
                 break
             pos, dist, bound = self._search(view.parts[i].walker(p), lat, lon, k, bound)
@@ -402,27 +395,32 @@ class SiteIndex:
     def _search(self, walk, lat: float, lon: float, k: int, bound: float) -> tuple[np.ndarray, np.ndarray, float]:
         """Fetch candidates from walk(n) until the unseen ones are provably beyond the k-th.
 
-        Returns (positions, geodesic km, new bound): the k-th distance found, or bound if lower.
+        Geodesics are computed for the k candidates nearest by the walk's bound, then only for
+        those others whose bound does not exceed the k-th distance found (farther ones cannot
+        be among the k). Returns (positions, geodesic km, new bound): the k-th distance found,
+        or bound if lower.
         """
         fetch = k + 6
         while True:
-            pos, radius, exhausted = walk(fetch)
-            dist = geodesy.distances_km(lat, lon, self.lats[pos], self.lons[pos])
-            kth = bound
-            if len(dist) >= k:
-                kth = min(kth, float(np.partition(dist, k - 1)[k - 1]))
+            pos, lower, radius, exhausted = walk(fetch)  # nearest first by the bound
+            dist = geodesy.distances_km(lat, lon, self.lats[pos[:k]], self.lons[pos[:k]])
+            kth = bound if len(dist) < k else min(bound, float(dist.max()))
+            more = int(np.searchsorted(lower[k:], kth * 1000.0 + geodesy.SLACK_M, side="right"))
+            if more:
+                extra = pos[k : k + more]
+                dist = np.concatenate((dist, geodesy.distances_km(lat, lon, self.lats[extra], self.lons[extra])))
+                kth = min(bound, float(np.partition(dist, k - 1)[k - 1]))
+            pos = pos[: k + more]
             if exhausted or radius > kth * 1000.0 + geodesy.SLACK_M:
                 return pos, dist, kth
             fetch *= 4
 
     def _rank(self, pos: np.ndarray, dist: np.ndarray, k: int, max_km: float | None) -> list[Hit]:
-        order = np.lexsort((self.id_rank[pos], dist))
-        hits = []
-        for i in order[:k]:
-            if max_km is not None and dist[i] > max_km:
-                break
-            hits.append(Hit(int(pos[i]), float(dist[i])))
-        return hits
+        order = np.lexsort((self.id_rank[pos], dist))[:k]
+        dist = dist[order]
+        if max_km is not None:
+            order = order[: int(np.searchsorted(dist, max_km, side="right"))]
+        return [Hit(p, d) for p, d in zip(pos[order].tolist(), dist.tolist())]
 
 
 class _Competent(Mapping):

@@ -63,10 +63,11 @@ def test_points_use_their_territory_s_frame(lat, lon, name):
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(lats, lons), min_size=1, max_size=6), lats, lons)
-def test_box_distance_never_exceeds_the_chord_to_a_point_of_the_box(points, lat, lon):
+def test_ball_gap_never_exceeds_the_chord_to_a_point_of_the_ball(points, lat, lon):
     xyz = geodesy.ecef([p[0] for p in points], [p[1] for p in points])
-    lo, hi = tuple(xyz.min(axis=0)), tuple(xyz.max(axis=0))
+    centre, radius = geodesy.ball(xyz)
+    assert all(math.dist(centre, q) <= radius + 1e-6 for q in xyz)
     p = geodesy.ecef1(lat, lon)
-    gap = geodesy.box_distance(p, lo, hi)
+    gap = geodesy.ball_gap(p, centre, radius)
     assert all(gap <= math.dist(p, q) + 1e-6 for q in xyz)
-    assert geodesy.box_distance(tuple(xyz[0]), lo, hi) == 0.0
+    assert geodesy.ball_gap(tuple(xyz[0]), centre, radius) <= 1e-6
