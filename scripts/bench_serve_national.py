@@ -6,7 +6,11 @@
   restart reading them (finder.service.catalog_cache);
 - memory: proportional set size (PSS, /proc/PID/smaps_rollup: pages shared after fork split
   between the processes) of the master and of each worker, after start-up and after a publish;
-- the default /api/v1/sites page (bytes, plain and gzipped) and the dump /api/v1/sites.geojson.gz;
+- the default /api/v1/sites pages (bytes of the first, plain and gzipped; the largest of all of them,
+  followed by ``next``) and the dump /api/v1/sites.geojson.gz;
+- the /couverture page (field staff) for one département: bytes, plain and gzipped, and time;
+- throughput (``--throughput`` seconds per run, wrk, two alternating rounds): nearest from a new random
+  origin in a commune of France per request (answer cache off) against /healthz, req/s and ratio;
 - a publish under load: client threads ask /api/v1/sites/nearest from random communes of France
   (answer cache off) while a new 100,000-site version is published; failed answers, latency
   p50 / p99 / max before and after the publish, and when the last answer from the old version
@@ -42,6 +46,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import bench_load  # noqa: E402
 
 from finder.domain import geography  # noqa: E402
 from finder.domain.model import Site, Structure  # noqa: E402
@@ -80,11 +88,16 @@ def get(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
         return err.code, err.read(), dict(err.headers)
 
 
-def pss_mib(pid: int) -> float:
+def pss_mib(pid: int, field: str = "Pss") -> float:
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def pss_text(pid: int) -> str:
+    """PSS, and its anonymous (heap) and file-backed (catalog files, code) parts."""
+    return f"{pss_mib(pid):.0f} ({pss_mib(pid, 'Pss_Anon'):.0f} anon + {pss_mib(pid, 'Pss_File'):.0f} file)"
 
 
 def children(pid: int) -> list[int]:
@@ -94,10 +107,10 @@ def children(pid: int) -> list[int]:
 
 def memory(master: int) -> str:
     workers = children(master)
-    sizes = [pss_mib(p) for p in workers]
+    total = pss_mib(master) + sum(pss_mib(p) for p in workers)
     return (
-        f"master {pss_mib(master):.0f} MiB, workers " + ", ".join(f"{s:.0f}" for s in sizes) + " MiB "
-        f"(total {pss_mib(master) + sum(sizes):.0f} MiB)"
+        f"master {pss_text(master)} MiB, workers " + ", ".join(pss_text(p) for p in workers) + " MiB "
+        f"(total {total:.0f} MiB)"
     )
 
 
@@ -132,10 +145,13 @@ def main() -> None:
         default=0.0,
         help="wait up to this many seconds for version 2's catalog file (prepared ahead) before the load",
     )
+    p.add_argument("--throughput", type=int, default=10, help="seconds per wrk run (0: no throughput runs)")
+    p.add_argument("--departments", default="62,69,13,974", help="/couverture pages to measure")
     args = p.parse_args()
     if not DIRECTORY.is_file():
         sys.exit(f"{DIRECTORY} is missing: run python scripts/generate_national.py")
-    communes = sorted(geography.load(geography.ALL).communes)
+    geo = geography.load(geography.ALL)
+    communes = sorted(geo.communes)
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or Path(tmp) / "spro.sqlite3"
         if db.is_file():
@@ -169,6 +185,11 @@ def main() -> None:
                 f"default /api/v1/sites page: {len(body) / 1e6:.2f} MB, "
                 f"{len(gzip.compress(body, 6)) / 1e6:.2f} MB gzipped ({json.loads(body)['page_size']} sites)"
             )
+            pages(json.loads(body)["next"], len(body))
+            for dep in args.departments.split(","):
+                coverage_page(base, dep)
+            if args.throughput:
+                throughput(base, geo, proc.pid, args.throughput, tmp)
             t = time.perf_counter()
             status, dump, headers = get(f"{base}/api/v1/sites.geojson.gz")
             first = time.perf_counter() - t
@@ -205,6 +226,56 @@ def main() -> None:
             print(f"PSS after the publish: {memory(proc.pid)}")
         finally:
             halt(proc)
+
+
+def pages(url: str | None, first: int) -> None:
+    """Follow ``next`` from the first default page; print how many pages and the largest."""
+    sizes, t = [first], time.perf_counter()
+    while url:
+        status, body, _ = get(url)
+        assert status == 200, (url, status)
+        sizes.append(len(body))
+        url = json.loads(body)["next"]
+    print(
+        f"default pages followed by next: {len(sizes)} pages in {time.perf_counter() - t:.1f} s, "
+        f"largest {max(sizes) / 1e6:.3f} MB"
+    )
+
+
+def coverage_page(base: str, dep: str) -> None:
+    t = time.perf_counter()
+    status, body, _ = get(f"{base}/couverture?department={dep}&level=2")
+    print(
+        f"/couverture?department={dep}&level=2: {status}, {len(body) / 1e6:.2f} MB, "
+        f"{len(gzip.compress(body, 6)) / 1e6:.2f} MB gzipped, {time.perf_counter() - t:.2f} s"
+    )
+
+
+def throughput(base: str, geo, master: int, seconds: int, tmp: str) -> None:
+    """wrk, alternating: /healthz, then nearest from 4,000 random origins in communes of France (cycled;
+    the answer cache is off, so every answer is computed)."""
+    rng = random.Random(11)
+    points = rng.choices(list(geo.communes.values()), k=4000)
+    paths = [
+        f"/api/v1/sites/nearest?lat={c.ref_lat + rng.gauss(0, 0.01):.5f}&lon={c.ref_lon + rng.gauss(0, 0.014):.5f}"
+        for c in points
+    ]
+    folder = Path(tmp)
+    scripts = {
+        "healthz": bench_load.lua_script(["/healthz"], False, folder, "healthz"),
+        "nearest": bench_load.lua_script(paths, False, folder, "national"),
+    }
+    runs: dict = {name: [] for name in scripts}
+    for _ in range(2):
+        for name, script in scripts.items():
+            runs[name].append(bench_load.run_wrk(base, script, seconds, 8, master))
+    got = {name: bench_load.summary(r) for name, r in runs.items()}
+    for name, r in got.items():
+        print(
+            f"throughput {name}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, "
+            f"{r['requests']} requests, {r['non2xx']} non-2xx"
+        )
+    print(f"throughput nearest / healthz: {got['nearest']['rps'] / got['healthz']['rps']:.2f} (goal >= 0.70)")
 
 
 def start(port: int, env: dict, workers: int, tmp: str) -> tuple[subprocess.Popen, float]:

@@ -94,8 +94,7 @@ class Engine:
 
     def competences(self, positions: list[int], keys: tuple[str, ...]) -> list[bool | None]:
         """``in_territory`` of the sites at ``positions`` (one pass, for the hot path)."""
-        competence = self.index.competence
-        return [competence(pos, keys) for pos in positions]
+        return self.index.competences(positions, keys)
 
     def nearest(
         self,

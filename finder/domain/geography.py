@@ -107,12 +107,12 @@ class Territory:
     departments: tuple[str, ...]
     bbox: tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat) of its communes
 
-    @property
+    @cached_property  # read for every origin given as lat/lon
     def lat_range(self) -> tuple[float, float]:
         """Accepted origin latitudes: the box with MARGIN_DEG on each side."""
         return (round(self.bbox[1] - MARGIN_DEG, 4), round(self.bbox[3] + MARGIN_DEG, 4))
 
-    @property
+    @cached_property
     def lon_range(self) -> tuple[float, float]:
         return (round(self.bbox[0] - MARGIN_DEG, 4), round(self.bbox[2] + MARGIN_DEG, 4))
 
@@ -205,19 +205,19 @@ class Geography:
             out.append(Territory(key, name, deps, tuple(round(v, 5) for v in box)))
         return tuple(out)
 
-    @property
+    @cached_property
     def bbox(self) -> tuple[float, float, float, float]:
         """(min_lon, min_lat, max_lon, max_lat) of every commune (overseas included)."""
         boxes = np.array([t.bbox for t in self.territories])
         return (boxes[:, 0].min(), boxes[:, 1].min(), boxes[:, 2].max(), boxes[:, 3].max())
 
-    @property
+    @cached_property  # read for every origin given as lat/lon
     def lat_range(self) -> tuple[float, float]:
         """Envelope of the accepted latitudes (use ``accepts`` for the exact union of boxes)."""
         ranges = [t.lat_range for t in self.territories]
         return (min(r[0] for r in ranges), max(r[1] for r in ranges))
 
-    @property
+    @cached_property
     def lon_range(self) -> tuple[float, float]:
         ranges = [t.lon_range for t in self.territories]
         return (min(r[0] for r in ranges), max(r[1] for r in ranges))

@@ -261,6 +261,15 @@ class SiteIndex:
                     return True
         return False
 
+    def competences(self, positions: list[int], origin_keys: tuple[str, ...]) -> list[bool | None]:
+        """``competence`` of each position, in one vectorised pass (the hot path's ``in_territory``)."""
+        if not origin_keys:
+            return [None] * len(positions)
+        pos = np.asarray(positions, dtype=np.int64)
+        served = [self.competent[key] for key in origin_keys if key in self.competent]
+        inside = np.isin(pos, np.concatenate(served)) if served else np.zeros(len(pos), dtype=bool)
+        return [None if free else hit for free, hit in zip(self.unrestricted[pos].tolist(), inside.tolist())]
+
     def column(self, name: str) -> Column:
         """The columns of one filter (built once; a racing second build is harmless)."""
         col = self._columns.get(name)

@@ -37,6 +37,9 @@ class Packed(Sequence):
         return len(self._bounds) - 1
 
     def __getitem__(self, i):
+        bounds = self._bounds
+        if type(i) is int and 0 <= i < len(bounds) - 1:  # the hot path: one record by position
+            return self.buffer[bounds[i] : bounds[i + 1]].tobytes()
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
@@ -117,6 +120,13 @@ class Coded(Sequence):
 
     def __len__(self) -> int:
         return len(self.codes)
+
+    def code(self, value) -> int:
+        """The code of ``value``, -1 when no item has it."""
+        try:
+            return self.values.index(value)
+        except ValueError:
+            return -1
 
     def __getitem__(self, i):
         if isinstance(i, slice):

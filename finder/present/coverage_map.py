@@ -2,15 +2,18 @@
 
 Built with finder.maps (vendored Leaflet, configured tiles). Polygons are simplified once
 per geography: for the whole region further than geodata's (coverage-preserving, shared
-borders kept) so the page stays light; for one département as stored. Coordinates are
-rounded to 4 decimals (about 10 m). Tooltips and popups are built with textContent.
+borders kept) so the page stays light; for one département as stored, converted for that
+département only (the last GEOMETRY_CACHE ones are kept). Coordinates are rounded to 4
+decimals (about 10 m). Tooltips and popups are built with textContent.
 GeoJSON data is [lon, lat]; Folium takes (lat, lon).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
+from collections import OrderedDict
 
 import folium
 import numpy as np
@@ -44,8 +47,9 @@ SITE_MARKER = """function (feature, latlng) {
                                    fillColor: '#004a8f', fillOpacity: 1});
 }"""
 
+GEOMETRY_CACHE = 8
 _lock = threading.Lock()
-_GEOMETRIES: dict[tuple[int, bool], tuple[Geography, dict]] = {}
+_GEOMETRIES: OrderedDict[tuple[int, str | None], tuple[Geography, dict]] = OrderedDict()
 
 
 def legend() -> list[dict]:
@@ -61,20 +65,24 @@ def class_index(km: float) -> int:
     return int(np.searchsorted(DISTANCE_CLASSES, km, side="left"))
 
 
-def geometries(geo: Geography, region: bool) -> dict[str, dict]:
-    """GeoJSON geometry of every region commune, simplified for the whole-region view."""
-    key = (id(geo), region)
-    hit = _GEOMETRIES.get(key)
-    if hit is None or hit[0] is not geo:
-        with _lock:
-            communes = geo.region_communes()
-            shapes = np.array([geo.polygons[c.insee] for c in communes], dtype=object)
-            if region:
-                shapes = shapely.coverage_simplify(shapes, REGION_TOLERANCE)
-            shapes = shapely.transform(shapes, lambda xy: np.round(xy, 4))
-            texts = shapely.to_geojson(shapes)
-            hit = _GEOMETRIES[key] = (geo, {c.insee: json.loads(t) for c, t in zip(communes, texts)})
-    return hit[1]
+def geometries(geo: Geography, department: str | None) -> dict[str, dict]:
+    """GeoJSON geometry of every commune of the département, or of the region (simplified) when None."""
+    key = (id(geo), department)
+    with _lock:
+        hit = _GEOMETRIES.get(key)
+        if hit is not None and hit[0] is geo:
+            _GEOMETRIES.move_to_end(key)
+            return hit[1]
+        communes = [c for c in geo.region_communes() if department is None or c.department == department]
+        shapes = np.array([geo.polygons[c.insee] for c in communes], dtype=object)
+        if department is None:
+            shapes = shapely.coverage_simplify(shapes, REGION_TOLERANCE)
+        shapes = shapely.transform(shapes, lambda xy: np.round(xy, 4))
+        texts = shapely.to_geojson(shapes)
+        _GEOMETRIES[key] = (geo, {c.insee: json.loads(t) for c, t in zip(communes, texts)})
+        while len(_GEOMETRIES) > GEOMETRY_CACHE:
+            _GEOMETRIES.popitem(last=False)
+        return _GEOMETRIES[key][1]
 
 
 DEMAND_MARKER = """function (feature, latlng) {
@@ -112,6 +120,7 @@ def demand_layer(rows, geo: Geography) -> folium.GeoJson:
 def coverage_map(
     cov: Coverage,
     mask: np.ndarray,
+    department: str | None,
     sites: list[Site],
     geo: Geography,
     tiles: tuple[str, str],
@@ -119,10 +128,9 @@ def coverage_map(
     site_lines=None,
     demand=None,
 ) -> maps.RenderedMap:
-    """Communes of ``mask`` coloured by distance class, with ``sites`` on top (site_url(id) -> link,
-    ``site_lines(site)`` -> popup lines)."""
-    region = bool(mask.all())
-    shapes = geometries(geo, region)
+    """Communes of ``mask`` (those of ``department``, or all) coloured by distance class, with ``sites``
+    on top (site_url(id) -> link, ``site_lines(site)`` -> popup lines)."""
+    shapes = geometries(geo, department)
     features = []
     for i in np.flatnonzero(mask):
         c = cov.communes.items[i]
@@ -150,22 +158,40 @@ def _style(feature: dict) -> dict:
     return {"fillColor": colour, "color": "#5b5b5b", "weight": 0.4, "fillOpacity": 0.75}
 
 
+SITE_POPUP = """function (feature, layer) {
+    var p = feature.properties;
+    p.name = p.n; p.url = %s + p.u; p.lines = %s[p.g];
+    (%s)(feature, layer);
+}"""
+
+
 def sites_layer(sites: list[Site], site_url, lines=None) -> folium.GeoJson:
-    """The matching sites as small circles; ``lines(site)``: popup lines under the name."""
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
-            "properties": {"name": s.name, "url": site_url(s.id), "lines": lines(s) if lines else []},
-        }
-        for s in sites
-    ]
+    """The matching sites as small circles; ``lines(site)``: popup lines under the name.
+
+    Sites share few distinct popup lines (network, public): each distinct list is written once, in
+    the popup function, and a site carries its number ``g``; its link is written without the part
+    common to all (a département of 2,500 sites stays under 1 MB). Coordinates to 5 decimals (1 m)."""
+    groups: dict[tuple, int] = {}
+    urls = [site_url(s.id) for s in sites]
+    common = os.path.commonprefix(urls)
+    features = []
+    for s, url in zip(sites, urls):
+        g = groups.setdefault(tuple(lines(s) if lines else ()), len(groups))
+        point = {"type": "Point", "coordinates": [round(s.lon, 5), round(s.lat, 5)]}
+        props = {"n": s.name, "u": url[len(common) :], "g": g}
+        features.append({"type": "Feature", "geometry": point, "properties": props})
+    table = _js([list(g) for g in groups])
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Lieux d'accueil adaptés",
         point_to_layer=folium.JsCode(SITE_MARKER),
-        on_each_feature=folium.JsCode(maps.ON_EACH_FEATURE),
+        on_each_feature=folium.JsCode(SITE_POPUP % (_js(common), table, maps.ON_EACH_FEATURE)),
     )
+
+
+def _js(value) -> str:
+    """A JSON value written inside a <script>: no "<" that could close it."""
+    return json.dumps(value).replace("<", "\\u003c")
 
 
 def _bounds(cov: Coverage, mask: np.ndarray) -> list[list[float]]:

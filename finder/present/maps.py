@@ -7,7 +7,10 @@ load those only when the map is needed (static/js/maps.js: at once on wide scree
 scrolls into view on small ones), which also sets French control labels and a metric scale.
 Maps never carry one Folium object per site beyond a few: points go through one GeoJson
 layer whose popups are built with textContent, so directory text is never parsed as HTML.
-Coordinates: Folium/Leaflet take (lat, lon); GeoJSON data [lon, lat].
+Coordinates: Folium/Leaflet take (lat, lon); GeoJSON data [lon, lat]. Folium writes its data
+with Jinja's ``tojson``: set (a Jinja policy of the one environment Folium's templates share) to
+compact separators and UTF-8 text, a fifth lighter than spaced and escaped JSON; ``tojson`` still
+escapes <, >, & and ' for the <script>.
 """
 
 from __future__ import annotations
@@ -29,6 +32,11 @@ CLUSTER_CSS = [
     ("markerclusterdefaultcss", f"{VENDOR}/leaflet.markercluster/MarkerCluster.Default.css"),
 ]
 
+folium.template.Template("").environment.policies["json.dumps_kwargs"] = {
+    "sort_keys": True,
+    "separators": (",", ":"),
+    "ensure_ascii": False,
+}
 folium.Map.default_js = LEAFLET_JS
 folium.Map.default_css = LEAFLET_CSS
 for _cls in (MarkerCluster, FastMarkerCluster):

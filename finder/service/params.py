@@ -29,7 +29,8 @@ FALSE_WORDS = frozenset({"0", "false", "non", "no", "off", ""})
 AGE_MAX = 120
 LIMIT_MAX = 50
 MAX_KM_MAX = 1000.0
-PAGE_SIZE_DEFAULT = 2000  # the whole demo directory (about 1,100 sites) in one default page
+PAGE_SIZE_DEFAULT = 800  # under 1 MB of GeoJSON per default page at national size (about 1 KB per site)
+PAGE_SIZE_WHOLE = 2000  # without page_size, a directory of at most this many sites (a region's) comes whole
 PAGE_SIZE_MAX = 5000
 PAGE_MAX = 1_000_000
 
@@ -1060,10 +1061,12 @@ NEAREST = Endpoint("nearest", (LAT, LON, COMMUNE, LIMIT, MAX_KM, ORDER, PROFILE,
 PAGE = Param("page", Integer(1, PAGE_MAX, 1), "Page", "Numéro de la page (1 par défaut).")
 PAGE_SIZE = Param(
     "page_size",
-    Integer(1, PAGE_SIZE_MAX, PAGE_SIZE_DEFAULT),
+    Integer(1, PAGE_SIZE_MAX),
     "Lieux par page",
-    f"Nombre de lieux par page ({PAGE_SIZE_DEFAULT} par défaut, au plus {PAGE_SIZE_MAX}). L'annuaire entier se "
-    "télécharge d'un bloc : /api/v1/sites.geojson.gz.",
+    f"Nombre de lieux par page (au plus {PAGE_SIZE_MAX}). Sans ce paramètre, un annuaire d'au plus "
+    f"{PAGE_SIZE_WHOLE} lieux (celui d'une région) vient en une seule page, un annuaire plus grand par pages de "
+    f"{PAGE_SIZE_DEFAULT} lieux (moins de 1 Mo). L'annuaire entier se télécharge d'un bloc : "
+    "/api/v1/sites.geojson.gz.",
 )
 BBOX = Param(
     "bbox",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 
 from finder.service.catalog import Catalog
-from finder.service.params import Parsed
+from finder.service.params import PAGE_SIZE_DEFAULT, PAGE_SIZE_WHOLE, Parsed
 
 
 def matching(catalog: Catalog, parsed: Parsed) -> np.ndarray:
@@ -22,13 +22,20 @@ def matching(catalog: Catalog, parsed: Parsed) -> np.ndarray:
     return positions
 
 
+def default_page_size(directory_size: int) -> int:
+    """The page size when none is asked: a regional directory whole (so that clients written before
+    pagination still read it in one call), a larger one in pages of under 1 MB."""
+    return PAGE_SIZE_WHOLE if directory_size <= PAGE_SIZE_WHOLE else PAGE_SIZE_DEFAULT
+
+
 def collection(catalog: Catalog, parsed: Parsed, link: Callable[[int], str]) -> bytes:
     """One page of the sites matching the parsed parameters (``params.SITES``).
 
     ``total`` counts every matching site, ``next`` is ``link(page + 1)`` (an absolute URL keeping
     the other parameters) or null on the last page; a page past the end has no features."""
     positions = matching(catalog, parsed)
-    page, size = parsed["page"], parsed["page_size"]
+    page = parsed["page"]
+    size = parsed.get("page_size") or default_page_size(catalog.engine.index.size)
     start = (page - 1) * size
     total = len(positions)
     extra: dict = {}

@@ -421,9 +421,11 @@ def paths(geo) -> dict:
             "get": _operation(
                 "List sites",
                 "Les lieux d'accueil (GeoJSON FeatureCollection), page par page, filtrables par profil, réseau, "
-                f"département et emprise (`bbox`). `page_size` : {params.PAGE_SIZE_DEFAULT} par défaut, au plus "
-                f"{params.PAGE_SIZE_MAX} ; `total` compte les lieux correspondants et `next` donne l'adresse de la "
-                "page suivante (null sur la dernière). L'annuaire entier : `/api/v1/sites.geojson.gz`.",
+                f"département et emprise (`bbox`). `page_size` : au plus {params.PAGE_SIZE_MAX} ; sans lui, "
+                f"l'annuaire entier s'il compte au plus {params.PAGE_SIZE_WHOLE} lieux, sinon des pages de "
+                f"{params.PAGE_SIZE_DEFAULT} lieux (moins de 1 Mo) ; `total` compte les lieux correspondants et "
+                "`next` donne l'adresse de la page suivante (null sur la dernière). L'annuaire entier : "
+                "`/api/v1/sites.geojson.gz`.",
                 parameters(params.SITES, geo) + [IF_NONE_MATCH],
                 _ok("SiteCollection", GEOJSON, cacheable=True),
                 "304",

@@ -69,18 +69,21 @@ def coverage_page():
     catalog = state().catalog
     answer = coverage.answer(catalog, parsed)
     cov, mask, engine = answer.coverage, answer.mask, catalog.engine
-    sites = engine.matching(answer.criteria.replace(territory_only=False))
     unmet = _demand(answer.department)
-    rendered = coverage_map.coverage_map(
-        cov,
-        mask,
-        sites,
-        engine.geo,
-        _tiles(),
-        lambda sid: url_for("pages.site", site_id=sid),
-        lambda s: _site_lines(engine, s),
-        unmet,
-    )
+    rendered, sites = None, []
+    if answer.mappable:
+        sites = [engine.sites[int(p)] for p in answer.map_positions()]
+        rendered = coverage_map.coverage_map(
+            cov,
+            mask,
+            answer.department,
+            sites,
+            engine.geo,
+            _tiles(),
+            lambda sid: url_for("pages.site", site_id=sid),
+            lambda s: _site_lines(engine, s),
+            unmet,
+        )
     result = {
         "query": answer,
         "summary": cov.summary(mask),
@@ -88,7 +91,9 @@ def coverage_page():
         "white": [_white_row(cov, engine, int(i)) for i in cov.uncovered(mask)[:WHITE_ROWS]],
         "white_count": len(cov.uncovered(mask)),
         "legend": _legend(cov, mask),
-        "sites": len(sites),
+        "sites": len(engine.index.positions(answer.criteria.replace(territory_only=False))),
+        "map_sites": len(sites),
+        "mappable": answer.mappable,
         "demand": unmet[:DEMAND_ROWS],
         "demand_count": len(unmet),
         "demand_window": current_app.config["DEMAND_WINDOW_DAYS"],
@@ -143,9 +148,10 @@ def _age_range_text(span: tuple[int, int]) -> str:
 
 
 def _parts(cov, mask, department, geo) -> list[dict]:
-    """Summary lines: each département for the region, each EPCI for one département."""
+    """Summary lines: each département for the region (with its code, to link its own page), each
+    EPCI for one département."""
     if department is None:
-        return [{"name": geo.department_name(d), "summary": s} for d, s in cov.by_department().items()]
+        return [{"name": geo.department_name(d), "code": d, "summary": s} for d, s in cov.by_department().items()]
     epcis = cov.by_epci(mask)
     lines = [{"name": geo.epcis.get(e, {}).get("name", e), "summary": s} for e, s in epcis.items()]
     return sorted(lines, key=lambda line: line["name"])

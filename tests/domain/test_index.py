@@ -155,6 +155,8 @@ def test_competence_from_the_index_equals_criteria_competence(data, keys):
     idx = SiteIndex(sites, structures, deps)
     for pos, s in enumerate(sites):
         assert idx.competence(pos, keys) == competence(structures[s.structure_id], keys)
+    everywhere = list(range(len(sites))) + list(range(len(sites)))[::-1]  # any order, repeats
+    assert idx.competences(everywhere, keys) == [competence(structures[sites[p].structure_id], keys) for p in everywhere]
 
 
 def competent_oracle(sites, structures, deps, c, keys, lat, lon, k, max_km):

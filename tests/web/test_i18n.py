@@ -178,9 +178,9 @@ def test_site_page_hours_and_map_in_the_readers_language(client):
     )
     assert ": fermé" not in en and "Jours fériés" not in en
     results = text(client.get("/?commune=15014&lang=en"))
-    assert re.search(r'"title": "1\. Mission locale Aurillac [^"]+ \\u2014 [\d,]+ k?m"', results)  # « 1. … — 1,3 km »
-    assert '"name": "Starting point: Aurillac"' in results and "Point de départ" not in results
-    assert '"name": "Point de d\\u00e9part : Aurillac"' in text(client.get("/?commune=15014&lang=fr"))
+    assert re.search(r'"title":"1\. Mission locale Aurillac [^"]+ \u2014 [\d,]+ k?m"', results)  # « 1. … — 1,3 km »
+    assert '"name":"Starting point: Aurillac"' in results and "Point de départ" not in results
+    assert '"name":"Point de départ : Aurillac"' in text(client.get("/?commune=15014&lang=fr"))
 
 
 def test_the_unknown_parameter_error_in_the_readers_language(client):

@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from finder.service import params
+from finder.service import params, sites
 
 
 def _all(client):
@@ -18,7 +18,31 @@ def test_default_page_holds_the_demo_directory(client):
     everything = _all(client)
     fc = client.get("/api/v1/sites").get_json()
     assert fc["total"] == len(everything) == len(fc["features"])
-    assert fc["page"] == 1 and fc["page_size"] == params.PAGE_SIZE_DEFAULT and fc["next"] is None
+    assert fc["page"] == 1 and fc["page_size"] == params.PAGE_SIZE_WHOLE and fc["next"] is None
+
+
+def test_a_directory_larger_than_a_region_s_comes_in_default_pages_under_1_mb(client, monkeypatch):
+    """Without page_size, a directory above PAGE_SIZE_WHOLE sites is cut in pages of PAGE_SIZE_DEFAULT:
+    lowered here below the demo's size, so that the demo takes that path."""
+    monkeypatch.setattr(sites, "PAGE_SIZE_WHOLE", 500)
+    everything = {f["id"] for f in _all(client)}
+    url, seen, sizes = "http://localhost/api/v1/sites", [], []
+    while url:
+        answer = client.get(url)
+        fc = answer.get_json()
+        assert fc["page_size"] == params.PAGE_SIZE_DEFAULT and fc["total"] == len(everything)
+        assert "page_size" not in dict(parse_qsl(urlsplit(fc["next"] or "").query))
+        seen += [f["id"] for f in fc["features"]]
+        sizes.append(len(answer.get_data()))
+        url = fc["next"]
+    assert len(seen) == len(set(seen)) and set(seen) == everything
+    assert len(sizes) == -(-len(everything) // params.PAGE_SIZE_DEFAULT) == 2
+    assert max(sizes) < 1_000_000
+
+
+def test_default_page_size_follows_the_directory_size():
+    assert sites.default_page_size(1073) == sites.default_page_size(params.PAGE_SIZE_WHOLE) == params.PAGE_SIZE_WHOLE
+    assert sites.default_page_size(params.PAGE_SIZE_WHOLE + 1) == sites.default_page_size(100_000) == 800
 
 
 def test_pages_cover_every_site_once_and_next_keeps_the_parameters(client):

@@ -52,6 +52,39 @@ def test_coverage_page_for_a_department_lists_epcis(client):
     assert "Région Auvergne-Rhône-Alpes" not in page.split("<tfoot>")[1][:400]
 
 
+def _map_site_urls(page: str) -> set[str]:
+    """The links of the sites drawn on a coverage map: their common part is written once."""
+    common = json.loads(re.search(r"p\.url = (\"[^\"]*\") \+ p\.u;", page).group(1))
+    return {common + u for u in re.findall(r'"u":"([^"]*)"', page)}
+
+
+def test_coverage_map_of_a_department_shows_its_sites_and_the_nearest_of_its_communes(client, engine):
+    page = text(client.get("/couverture?level=2&department=15&max_km=20"))
+    cov = coverage.analyser(engine).coverage(Criteria(level=2), 20)
+    mask = cov.communes.mask("15")
+    wanted = {s.id for s in engine.matching(Criteria(level=2)) if engine.geo.communes[s.commune].department == "15"}
+    wanted |= {engine.sites[int(p)].id for p in cov.site_pos[mask] if p >= 0}
+    assert any(
+        engine.geo.communes[engine.sites[int(p)].commune].department != "15" for p in cov.site_pos[mask] if p >= 0
+    )
+    urls = _map_site_urls(page)
+    assert {u.rsplit("/", 1)[1] for u in urls} == wanted
+    assert f"sur la carte, les {len(wanted)} situés dans le département" in page
+
+
+def test_a_territory_with_too_many_communes_is_mapped_one_department_at_a_time(client, monkeypatch):
+    from finder.service import coverage as coverage_service
+
+    monkeypatch.setattr(coverage_service, "MAP_MAX_COMMUNES", 1000)
+    page = text(client.get("/couverture?level=2&max_km=20"))
+    assert "leaflet" not in page and 'id="coverage-no-map"' in page
+    assert "choisissez un département" in page
+    assert 'href="/couverture?level=2&amp;max_km=20&amp;department=15"' in page  # each département links its map
+    assert "Zones blanches" in page
+    one = text(client.get("/couverture?level=2&max_km=20&department=15"))
+    assert "leaflet" in one and 'id="coverage-no-map"' not in one
+
+
 @pytest.mark.parametrize(
     "qs, message",
     [
@@ -202,7 +235,7 @@ def test_planning_suggestions_in_plain_words_on_a_map_and_in_a_csv(client):
     table = page.split('id="suggest-table"')[1].split("</table>")[0]
     assert "Communauté" in table or "CA " in table  # EPCI names, not SIREN codes
     assert not re.search(r"<td>\d{9}</td>", table)
-    assert 'data-map="map_' in page and '"title": "Suggestion 1 : ' in page
+    assert 'data-map="map_' in page and '"title":"Suggestion 1 : ' in page
     r = client.get("/couverture/planification/export.csv?level=2&max_km=20&k=3&department=15")
     assert r.status_code == 200 and r.headers["Content-Disposition"].endswith('suggestions-15-20km.csv"')
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig")), delimiter=";"))
