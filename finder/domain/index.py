@@ -103,15 +103,17 @@ class _Scan:
 
     def __init__(self, owner: SiteIndex, positions: np.ndarray):
         self.positions = positions
-        self.xyz = owner.xyz[positions]
-        self.centre, self.reach = geodesy.ball(self.xyz)
+        xyz = owner.xyz[positions]
+        self.centre, self.reach = geodesy.ball(xyz)
+        self.x, self.y, self.z = (np.ascontiguousarray(xyz[:, i]) for i in range(3))  # columns: a faster scan
 
     def walker(self, p: tuple[float, float, float]):
         return lambda n: self.chord_nearest(p, n)
 
     def chord_nearest(self, p: tuple[float, float, float], n: int) -> tuple[np.ndarray, np.ndarray, float, bool]:
         """Like _Part.planar_nearest, by chord distance."""
-        d2 = ((self.xyz - np.array(p)) ** 2).sum(axis=1)
+        dx, dy, dz = self.x - p[0], self.y - p[1], self.z - p[2]
+        d2 = dx * dx + dy * dy + dz * dz
         if n >= len(d2):
             order = np.argsort(d2, kind="stable")
             return self.positions[order], np.sqrt(d2[order]), math.inf, True
