@@ -146,7 +146,7 @@ class Geography:
     def commune_at(self, lat: float, lon: float) -> Commune | None:
         """The commune containing (lat, lon), a city resolved to its arrondissement."""
         tree, codes, _ = self._tree
-        hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
+        hits = tree.query(shapely.points((lon, lat)), predicate="intersects")  # a third of Point()'s cost
         if len(hits) == 0:
             return None
         found = [self.communes[codes[i]] for i in hits]

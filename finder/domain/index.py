@@ -268,9 +268,16 @@ class SiteIndex:
         if not origin_keys:
             return [None] * len(positions)
         pos = np.asarray(positions, dtype=np.int64)
-        served = [self.competent[key] for key in origin_keys if key in self.competent]
-        inside = np.isin(pos, np.concatenate(served)) if served else np.zeros(len(pos), dtype=bool)
-        return [None if free else hit for free, hit in zip(self.unrestricted[pos].tolist(), inside.tolist())]
+        free = self.unrestricted[pos]
+        if free.all():
+            return [None] * len(positions)
+        inside = np.zeros(len(pos), dtype=bool)
+        for key in origin_keys:
+            served = self.competent.get(key)  # sorted positions
+            if served is not None and len(served):
+                at = np.minimum(np.searchsorted(served, pos), len(served) - 1)
+                inside |= served[at] == pos
+        return [None if f else hit for f, hit in zip(free.tolist(), inside.tolist())]
 
     def column(self, name: str) -> Column:
         """The columns of one filter (built once; a racing second build is harmless)."""

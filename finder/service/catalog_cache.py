@@ -3,9 +3,10 @@
 Building the catalog of a national directory (100,000 sites: decoding, index, encoded features)
 takes tens of seconds; reading it back from its file takes well under one. One file per catalog,
 ``catalog-<key>.bin`` in the cache folder (``CACHE_DIR``, default ``<instance>/cache``), holds
-the site index (numpy arrays and filter columns, pickled), the sites and structures as packed
-JSON records and the encoded GeoJSON features; it is memory-mapped read-only, so the processes of
-a host share its pages and no per-site object is built (``finder.domain.packed``).
+the site index (pickled; its numpy arrays and filter columns out of band, each aligned in the
+file, so that they are read in place), the sites and structures as packed JSON records and the
+encoded GeoJSON features; it is memory-mapped read-only, so the processes of a host share its
+pages, arrays included, and no per-site object is built (``finder.domain.packed``).
 
 The key says what the file derives from: the version's content hash (with the freshness day and
 policy when sites are hidden by age), the geography's source hash and the source of the code that
@@ -49,9 +50,11 @@ from finder.domain.model import DatasetInfo, Directory, Site, Structure
 from finder.service.catalog import Catalog
 from finder.storage.store import Store, decode_rows, now_iso
 
-FORMAT = 1
-MAGIC = b"SPROCAT1"
-PREFIX = struct.Struct("<8sQIQI")  # magic, header length, header crc32, blobs length, blobs crc32
+FORMAT = 2
+MAGIC = b"SPROCAT2"
+# magic, header length, number of arrays, crc32 of header and array table, blobs length, blobs crc32
+PREFIX = struct.Struct("<8sQQIQI")
+ALIGN = 64  # arrays start at multiples of this in the file (so in memory: the map is page-aligned)
 KEEP = 3  # catalog files kept in the folder (the newest)
 BUILD_TIMEOUT = 900  # seconds
 NICE = 5  # the build process's niceness: below the serving workers, not starved by them
@@ -127,6 +130,7 @@ def write(catalog: Catalog, file: Path, k: str) -> None:
     structure_ids = sorted(engine.structures)
     structures = packed.Packed.pack(structure_text[i].encode() for i in structure_ids)
     features = packed.Packed.pack(catalog.features.open)
+    arrays: list[pickle.PickleBuffer] = []
     header = pickle.dumps(
         {
             "format": FORMAT,
@@ -140,17 +144,25 @@ def write(catalog: Catalog, file: Path, k: str) -> None:
             "features": features.offsets,
         },
         protocol=5,
+        buffer_callback=arrays.append,  # numpy arrays: written apart, read in place
     )
-    blobs = (sites.buffer, structures.buffer, features.buffer)
+    raw = [a.raw() for a in arrays]
+    table = struct.pack(f"<{len(raw)}Q", *(len(r) for r in raw))
+    start = PREFIX.size + len(header) + len(table)
+    blobs: list = []
+    for r in raw:
+        blobs += [bytes(-(start + sum(len(b) for b in blobs)) % ALIGN), r]
+    blobs += [sites.buffer, structures.buffer, features.buffer]
     crc = 0
     for b in blobs:
         crc = zlib.crc32(b, crc)
-    prefix = PREFIX.pack(MAGIC, len(header), zlib.crc32(header), sum(len(b) for b in blobs), crc)
+    head_crc = zlib.crc32(table, zlib.crc32(header))
+    prefix = PREFIX.pack(MAGIC, len(header), len(raw), head_crc, sum(len(b) for b in blobs), crc)
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_name(f"{file.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            for part in (prefix, header, *blobs):
+            for part in (prefix, header, table, *blobs):
                 f.write(part)
         os.replace(tmp, file)
     finally:
@@ -166,18 +178,23 @@ def read(file: Path, k: str, geo: Geography) -> Catalog:
             raise CacheError("truncated")
         mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     view = memoryview(mm)
-    magic, header_len, header_crc, blobs_len, blobs_crc = PREFIX.unpack(view[: PREFIX.size])
-    start = PREFIX.size + header_len
+    magic, header_len, count, header_crc, blobs_len, blobs_crc = PREFIX.unpack(view[: PREFIX.size])
+    start = PREFIX.size + header_len + 8 * count
     if magic != MAGIC or start + blobs_len != size:
         raise CacheError("not a catalog file of this format, or truncated")
-    header_bytes, blobs = view[PREFIX.size : start], view[start:]
-    if zlib.crc32(header_bytes) != header_crc or zlib.crc32(blobs) != blobs_crc:
+    header_bytes, table, blobs = view[PREFIX.size : start - 8 * count], view[start - 8 * count : start], view[start:]
+    if zlib.crc32(table, zlib.crc32(header_bytes)) != header_crc or zlib.crc32(blobs) != blobs_crc:
         raise CacheError("checksum")
     try:
-        header = pickle.loads(header_bytes)
+        arrays, at = [], 0
+        for length in struct.unpack(f"<{count}Q", table):
+            at += -(start + at) % ALIGN
+            arrays.append(blobs[at : at + length])
+            at += length
+        header = pickle.loads(header_bytes, buffers=arrays)  # arrays over the map: read-only, shared
         if header["format"] != FORMAT or header["key"] != k:
             raise CacheError("another key")
-        parts, at = [], 0
+        parts = []
         for name in ("sites", "structures", "features"):
             offsets = header[name]
             parts.append(packed.Packed(blobs[at : at + int(offsets[-1])], offsets))

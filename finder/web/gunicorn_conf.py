@@ -12,6 +12,7 @@ Metrics (``finder.web.metrics``): prometheus_client's multiprocess mode needs
 fresh temporary folder removed when it stops. A dead worker's live gauges are dropped.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -37,6 +38,13 @@ _metrics_dir = Path(os.environ[_METRICS_ENV])
 _metrics_dir.mkdir(parents=True, exist_ok=True)
 for _stale in _metrics_dir.glob("*.db"):  # a previous run's values: counters start again from zero
     _stale.unlink()
+
+
+def pre_fork(server, worker):
+    """Objects loaded before the fork (geography, geocoder, catalog) leave the cyclic collector's
+    reach: a collection in a worker then writes none of their pages, which stay shared with the
+    master instead of being copied into every worker (copy-on-write)."""
+    gc.freeze()
 
 
 def post_fork(server, worker):
