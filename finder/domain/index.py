@@ -36,9 +36,8 @@ from finder.domain.criteria import Criteria
 from finder.domain.filters import FILTERS, Column, Facts
 from finder.domain.model import Site, Structure
 from finder.domain.packed import Coded
+from finder.domain.views import View
 
-SCAN_MAX = 1024  # views (and frames' parts) up to this size are scanned: cheaper than a tree
-DENSE_SHARE = 0.25  # parts above this share of their frame's sites reuse the frame's tree
 VIEW_CACHE = 256
 
 
@@ -46,102 +45,6 @@ class Hit(NamedTuple):
     pos: int  # position of the site in the index
     distance_km: float
     competent: bool = False  # put first: the nearest site of a structure competent for the origin
-
-
-class _Part:
-    """The matching sites of one frame and how to walk them in planar order."""
-
-    def __init__(self, owner: SiteIndex, frame: int, positions: np.ndarray):
-        self.owner = owner
-        self.frame = geodesy.FRAMES[frame]
-        self.positions = positions
-        self.centre, self.reach = geodesy.ball(owner.xyz[positions])
-        n, total = len(positions), len(owner.frame_positions[frame])
-        self.share = n / total
-        if n == total:
-            self.kind = "all"
-        elif n >= DENSE_SHARE * total:
-            self.kind = "dense"
-            self.mask = np.zeros(owner.size, dtype=bool)
-            self.mask[positions] = True
-        else:
-            self.kind = "subtree"
-        if self.kind == "subtree":
-            self.tree, self.ids = rtrees.build(owner.uv[positions]), positions
-        else:
-            self.tree, self.ids = owner.trees[frame], owner.frame_positions[frame]
-
-    def walker(self, p: tuple[float, float, float]):
-        """n -> planar_nearest(n) from the ECEF point p, seen in this part's frame."""
-        u, v = self.frame.plane1(p)
-        return lambda n: self.planar_nearest(u, v, n)
-
-    def planar_nearest(self, u: float, v: float, n: int) -> tuple[np.ndarray, np.ndarray, float, bool]:
-        """Up to n matching positions nearest to (u, v), in planar order.
-
-        Returns (positions, their planar distances, radius, exhausted), distances in metres:
-        every matching site not returned lies at planar distance >= radius; exhausted is True
-        when nothing else matches.
-        """
-        fetch = n if self.kind != "dense" else int(n / self.share * 1.5) + 8
-        got = self.ids[rtrees.nearest_ids(self.tree, u, v, fetch)]
-        planar = np.abs(self.owner.w[got] - complex(u, v))
-        if len(got) < fetch:
-            radius, exhausted = math.inf, True
-        else:
-            radius, exhausted = float(planar[-1]), False
-        if self.kind == "dense":
-            keep = self.mask[got]
-            got, planar = got[keep], planar[keep]
-        return got, planar, radius, exhausted
-
-
-class _Scan:
-    """A few matching sites, walked by chord distance with one vectorised scan (no tree to build)."""
-
-    kind = "scan"
-
-    def __init__(self, owner: SiteIndex, positions: np.ndarray):
-        self.positions = positions
-        xyz = owner.xyz[positions]
-        self.centre, self.reach = geodesy.ball(xyz)
-        self.x, self.y, self.z = (np.ascontiguousarray(xyz[:, i]) for i in range(3))  # columns: a faster scan
-
-    def walker(self, p: tuple[float, float, float]):
-        return lambda n: self.chord_nearest(p, n)
-
-    def chord_nearest(self, p: tuple[float, float, float], n: int) -> tuple[np.ndarray, np.ndarray, float, bool]:
-        """Like _Part.planar_nearest, by chord distance."""
-        dx, dy, dz = self.x - p[0], self.y - p[1], self.z - p[2]
-        d2 = dx * dx + dy * dy + dz * dz
-        if n >= len(d2):
-            order = np.argsort(d2, kind="stable")
-            return self.positions[order], np.sqrt(d2[order]), math.inf, True
-        part = np.argpartition(d2, n)
-        head = part[:n][np.argsort(d2[part[:n]], kind="stable")]
-        return self.positions[head], np.sqrt(d2[head]), math.sqrt(d2[part[n]]), False
-
-
-class _View:
-    """The matching sites of one criteria: scanned when few, else one part per frame (each scanned if few)."""
-
-    def __init__(self, owner: SiteIndex, positions: np.ndarray):
-        self.owner = owner
-        self.positions = positions
-        if len(positions) == 0:
-            self.parts = ()
-        elif len(positions) <= SCAN_MAX:
-            self.parts = (_Scan(owner, positions),)
-        else:
-            frames = owner.frame[positions]
-            self.parts = tuple(_part(owner, int(f), positions[frames == f]) for f in np.unique(frames))
-        self.kind = "+".join(p.kind for p in self.parts)
-
-
-def _part(owner: SiteIndex, frame: int, positions: np.ndarray):
-    if len(positions) <= SCAN_MAX and len(positions) < len(owner.frame_positions[frame]):
-        return _Scan(owner, positions)
-    return _Part(owner, frame, positions)
 
 
 class SiteIndex:
@@ -322,13 +225,13 @@ class SiteIndex:
         values = tuple((name, self.column(name).key(value)) for name, value in c.values)
         return values, (origin_keys if c.territory_only else None)
 
-    def view(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> _View:
+    def view(self, c: Criteria, origin_keys: tuple[str, ...] = ()) -> View:
         key = self._key(c, origin_keys)
         v = self._views.get(key)
         if v is not None:
             self._views.move_to_end(key)
             return v
-        v = _View(self, np.flatnonzero(self.mask(c, origin_keys)))
+        v = View(self, np.flatnonzero(self.mask(c, origin_keys)))
         self._views[key] = v
         if len(self._views) > VIEW_CACHE:
             self._views.popitem(last=False)
@@ -397,7 +300,7 @@ class SiteIndex:
             return self._rank(pos, dist, k, max_km)
         return self._nearest_parts(view, p, lat, lon, k, bound, max_km)
 
-    def _nearest_parts(self, view: _View, p, lat, lon, k, bound, max_km) -> list[Hit]:
+    def _nearest_parts(self, view: View, p, lat, lon, k, bound, max_km) -> list[Hit]:
         """Visit the frames' parts nearest box first; skip those beyond the k-th distance found."""
         found_pos, found_dist = [], []
         for gap, i in sorted([(geodesy.ball_gap(p, part.centre, part.reach), i) for i, part in enumerate(view.parts)]):

@@ -8,7 +8,7 @@ from geopy.distance import geodesic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from finder.domain import index as index_mod
+from finder.domain import views as index_mod
 from finder.domain import vocab
 from finder.domain.criteria import Criteria, competence, confirms, matches
 from finder.domain.index import SiteIndex
@@ -156,7 +156,8 @@ def test_competence_from_the_index_equals_criteria_competence(data, keys):
     for pos, s in enumerate(sites):
         assert idx.competence(pos, keys) == competence(structures[s.structure_id], keys)
     everywhere = list(range(len(sites))) + list(range(len(sites)))[::-1]  # any order, repeats
-    assert idx.competences(everywhere, keys) == [competence(structures[sites[p].structure_id], keys) for p in everywhere]
+    expected = [competence(structures[sites[p].structure_id], keys) for p in everywhere]
+    assert idx.competences(everywhere, keys) == expected
 
 
 def competent_oracle(sites, structures, deps, c, keys, lat, lon, k, max_km):
