@@ -146,8 +146,21 @@ def email(raw: str) -> str:
     return text
 
 
+# Web addresses that ``_url`` accepts as written, recognised without parsing them: http(s), a host name, a
+# path of safe characters.
+PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,63}(?:/[A-Za-z0-9._~/-]*)?")
+
+
 @lru_cache(maxsize=8192)
 def url(raw: str) -> str:
+    """A web address (http or https). The plain ones (most) are accepted without parsing them."""
+    text = raw.strip()
+    if len(text) <= 2000 and PLAIN_URL.fullmatch(text):
+        return text
+    return _url(raw)
+
+
+def _url(raw: str) -> str:
     text = raw.strip()
     try:
         parts = urlsplit(text)

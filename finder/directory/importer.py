@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from finder.config import import_max_bytes
-from finder.directory import batch_geocode, datainclusion, positions, versions
+from finder.directory import batch_geocode, datainclusion, gcpause, positions, versions
 from finder.directory.checks import Problem
 from finder.directory.report import Report
 from finder.directory.tablefile import FileProblem, Table, read_table
@@ -73,6 +73,13 @@ def run(
     demo: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
+    """Check the file, then store (unless ``dry_run``) and publish the new version; the attempt's report is
+    kept in the import log whatever its outcome. Runs with the cyclic garbage collector paused (``gcpause``)."""
+    with gcpause.paused():
+        return _run(data, store, geo, settings, author, filename, dry_run, publish, demo, progress)
+
+
+def _run(data, store, geo, settings, author, filename, dry_run, publish, demo, progress) -> ImportResult:
     step = progress or (lambda stage, done, total: None)
     result = check(data, store, geo, settings, progress)
     against = encoded = None  # the published version the diff was computed against; the rows to store
@@ -179,14 +186,15 @@ def geocode(drafts: list[Draft], geo: Geography, settings: Settings, store: Stor
         fetch = settings.fetch or batch_geocode.urllib_fetch(settings.ban_timeout)
         client = batch_geocode.BanClient(settings.ban_url, fetch)
         step = (lambda done, total: progress("Géocodage", done, total)) if progress else None
-        outcome = batch_geocode.geocode_all(
-            queries.values(),
-            client,
-            batch_geocode.Cache(store),
-            batch_geocode.Throttle(settings.ban_rate),
-            progress=step,
-            deadline=time.monotonic() + settings.ban_budget_seconds if settings.ban_budget_seconds else None,
-        )
+        with gcpause.resumed():  # waiting for the BAN: no reason to hold the collector
+            outcome = batch_geocode.geocode_all(
+                queries.values(),
+                client,
+                batch_geocode.Cache(store),
+                batch_geocode.Throttle(settings.ban_rate),
+                progress=step,
+                deadline=time.monotonic() + settings.ban_budget_seconds if settings.ban_budget_seconds else None,
+            )
         report.facts.update(ban_requests=outcome.asked, ban_cached=outcome.cached)
     counts = {"ban": 0, "commune": 0}
     for d in pending:

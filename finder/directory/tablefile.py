@@ -153,19 +153,31 @@ def sniff_separator(first_line: str) -> str:
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines of a CSV text, each with its end (``\r\n``, ``\r`` or ``\n``, as ``LINE`` finds them).
+
+    ``str.splitlines`` (fast) also ends a line at other characters (form feed, U+2028…): its answer is
+    used only when it has as many lines as those three ends make, so that it cut nowhere else."""
+    lines = text.splitlines(keepends=True)
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n") + (text[-1:] not in ("", "\r", "\n"))
+    return lines if len(lines) == ends else [m.group() for m in LINE.finditer(text)]
+
+
 class _FieldCounter:
     """The lines of a CSV text for ``csv.reader``, counting separators (an upper bound of fields) per record.
 
     ``csv.reader`` builds a whole record before yielding it; counting here stops a record of
-    too many fields while it is read. ``next_record`` is called after each record.
+    too many fields while it is read. ``next_record`` is called after each record; ``chars`` is the
+    length of the record's lines (no cell of a shorter record can be longer).
     """
 
     def __init__(self, text: str, sep: str):
-        self._lines = (m.group() for m in LINE.finditer(text))
+        self._lines = iter(lines_of(text))
         self.sep = sep
         self.line = 0  # physical lines read
         self.start = 1  # first line of the record being read
         self.seps = 0
+        self.chars = 0
 
     def __iter__(self):
         return self
@@ -173,6 +185,7 @@ class _FieldCounter:
     def __next__(self) -> str:
         line = next(self._lines)
         self.line += 1
+        self.chars += len(line)
         self.seps += line.count(self.sep)
         if self.seps >= MAX_ROW_CELLS:
             raise FileProblem(
@@ -183,7 +196,7 @@ class _FieldCounter:
         return line
 
     def next_record(self) -> None:
-        self.start, self.seps = self.line + 1, 0
+        self.start, self.seps, self.chars = self.line + 1, 0, 0
 
 
 def _read_csv(text: str, encoding: str, limits: Limits) -> Table:
@@ -194,10 +207,11 @@ def _read_csv(text: str, encoding: str, limits: Limits) -> Table:
     records = []
     try:
         for record in reader:
-            _check_cells(record, lines.start)
+            if lines.chars > MAX_CELL_CHARS:
+                _check_cells(record, lines.start)
             lines.next_record()
             if "\x00'" in "\x00" + "\x00".join(record):  # a cell starts with ' (or a NUL is followed by one)
-                record = [_unguard(c) for c in record]
+                record = [_unguard(c) if c.startswith("'") else c for c in record]
             records.append(record)
             if len(records) > limits.rows + 1:
                 raise FileProblem(f"Trop de lignes : {limits.rows} au plus par import.")
@@ -218,7 +232,7 @@ def _csv_reason(err: csv.Error) -> str:
 
 
 def _table(records: list[list[str]], kind: str, encoding=None, sep=None) -> Table:
-    numbered = [(n, r) for n, r in enumerate(records, 1) if "".join(r).strip()]  # not blank
+    numbered = [(n, r) for n, r in enumerate(records, 1) if (r and r[0].strip()) or "".join(r).strip()]  # not blank
     if not numbered:
         raise FileProblem("Le fichier est vide.")
     (_, header), body = numbered[0], numbered[1:]
@@ -232,7 +246,7 @@ def _table(records: list[list[str]], kind: str, encoding=None, sep=None) -> Tabl
     for line, cells in body:
         if len(cells) > width and "".join(cells[width:]).strip():
             table.ragged.append(line)
-        table.rows.append((line, (cells + [""] * width)[:width]))
+        table.rows.append((line, cells if len(cells) == width else (cells + [""] * width)[:width]))
     return table
 
 

@@ -252,7 +252,7 @@ def test_xlsx_with_numbers_dates_and_lost_leading_zeros():
 
 
 def test_a_value_repeated_on_many_lines_is_reported_on_each_of_them(store):
-    """Distinct cells are checked once per file (validate.MEMO_COLUMNS): the report still names every line."""
+    """Distinct cells are checked once per file (finder.directory.rowparse): the report still names every line."""
 
     def change(rows):
         for i in (0, 2, 4):

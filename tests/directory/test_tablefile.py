@@ -78,3 +78,24 @@ def test_csv_guards_formulas_and_reads_them_back():
 def test_max_rows():
     with pytest.raises(FileProblem, match="Trop de lignes"):
         read_table(to_csv(demo_rows(5)), max_rows=4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "a;b\r\n1;2\r\n",
+        "a;b\n1;2",
+        "a;b\r1;2\r\r\n3;4\n\n",
+        "a;b\r\n1;x\x0cy\r\n2;x\u2028y\x85z\x1c\x1d\x1e\x0bw\r\n",  # other line ends of str.splitlines
+        "a;b\r\n1;fin\x0c",
+        '"a\r\nb";c\n',
+    ],
+)
+def test_lines_are_cut_at_cr_and_lf_only(text):
+    assert tablefile.lines_of(text) == [m.group() for m in tablefile.LINE.finditer(text)]
+
+
+def test_a_form_feed_or_line_separator_stays_inside_its_cell():
+    data = "id;nom\r\n1;avant\x0capr\u00e8s\r\n2;un\u2028deux\r\n".encode()
+    assert [cells for _, cells in read_table(data).rows] == [["1", "avant\x0capr\u00e8s"], ["2", "un\u2028deux"]]
