@@ -74,7 +74,7 @@ def test_markers_are_named_after_their_place_and_distance():
     from finder.present import maps
 
     rendered = maps.results_map(None, [point], "https://t.example/{z}/{x}/{y}.png", "t")
-    assert json.dumps({"title": point["title"]})[1:-1] in rendered.script
+    assert json.dumps({"title": point["title"]}, ensure_ascii=False, separators=(",", ":"))[1:-1] in rendered.script
     assert "keyboard: false" in rendered.script and "'aria-hidden', 'true'" in rendered.script
     assert "L.control.scale" not in rendered.script  # metric-only scale added by static/js/maps.js
     assert rendered.js == ("vendor/leaflet/leaflet.js",) and rendered.css == ("vendor/leaflet/leaflet.css",)
