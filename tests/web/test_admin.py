@@ -11,17 +11,13 @@ from finder.directory import export
 from finder.service.accounts import Accounts
 from finder.storage import widget_loads
 from finder.storage.store import Store
-from tests.conftest import make_app
 from tests.import_helpers import demo_rows, geo, settle, to_csv
-
-PASSWORD = "un mot de passe solide"
+from tests.web.staff_login import PASSWORD, login, signed_in, staff_app, token
 
 
 @pytest.fixture()
 def app(tmp_path):
-    app = make_app(tmp_path, SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0)
-    Accounts(Store(app.config["DATABASE"])).add("alice", PASSWORD)
-    return app
+    return staff_app(tmp_path)
 
 
 @pytest.fixture()
@@ -29,21 +25,9 @@ def client(app):
     return app.test_client()
 
 
-def token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(client, username="alice", password=PASSWORD, next_url=None):
-    page = client.get("/admin/login")
-    url = "/admin/login" + (f"?next={next_url}" if next_url else "")
-    return client.post(url, data={"username": username, "password": password, "csrf_token": token(page.text)})
-
-
 @pytest.fixture()
 def staff(client):
-    assert login(client).status_code == 302
-    client.csrf = token(client.get("/admin/").text)
-    return client
+    return signed_in(client)
 
 
 def _fill(path: str, values: dict) -> str:

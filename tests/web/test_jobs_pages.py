@@ -16,22 +16,18 @@ from finder.storage import jobs as rows
 from finder.storage.store import Store
 from tests.conftest import make_app
 from tests.import_helpers import settle
-from tests.web.test_admin import PASSWORD, exported, login, token
+from tests.web.staff_login import PASSWORD, login, signed_in, staff_app, token
+from tests.web.test_admin import exported
 
 
 @pytest.fixture()
 def app(tmp_path):
-    app = make_app(tmp_path, SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0)
-    Accounts(Store(app.config["DATABASE"])).add("alice", PASSWORD)
-    return app
+    return staff_app(tmp_path)
 
 
 @pytest.fixture()
 def staff(app):
-    client = app.test_client()
-    assert login(client).status_code == 302
-    client.csrf = token(client.get("/admin/").text)
-    return client
+    return signed_in(app.test_client())
 
 
 def test_an_xlsx_export_runs_as_a_job_and_downloads_a_valid_workbook(staff):

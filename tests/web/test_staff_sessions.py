@@ -15,24 +15,19 @@ from finder.cli import main as cli
 from finder.service.accounts import Accounts
 from finder.storage.store import Store
 from tests.conftest import make_app
-from tests.web.test_admin import PASSWORD, login, token
+from tests.web.staff_login import PASSWORD, login, signed_in, staff_app, token
 
 COOKIE = "spro_session"
 
 
 @pytest.fixture()
 def app(tmp_path):
-    app = make_app(tmp_path, SECRET_KEY="k" * 32, RELOAD_CHECK_SECONDS=0)
-    Accounts(Store(app.config["DATABASE"])).add("alice", PASSWORD)
-    return app
+    return staff_app(tmp_path)
 
 
 @pytest.fixture()
 def staff(app):
-    client = app.test_client()
-    assert login(client).status_code == 302
-    client.csrf = token(client.get("/admin/").text)
-    return client
+    return signed_in(app.test_client())
 
 
 def test_logout_ends_the_session_on_the_server(staff):
