@@ -14,6 +14,7 @@ takes ``geo`` (the served Geography) for choices that come from the geography.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -63,12 +64,14 @@ def allowed_codes(choices: Choices, context) -> frozenset[str]:
     return hit[1]
 
 
-class Kind:
+class Kind(ABC):
+    """How a parameter's text becomes a value, and how OpenAPI describes it."""
+
     repeatable = False
     cli_flag = False  # an option without a value (--accessible)
 
-    def parse(self, raw: str, name: str, geo):
-        raise NotImplementedError
+    @abstractmethod
+    def parse(self, raw: str, name: str, geo): ...
 
     def empty(self, name: str):
         """The value of a parameter given blank (``age=``)."""
@@ -78,8 +81,8 @@ class Kind:
         """The value of a parameter not given at all."""
         return self.empty(name)
 
-    def schema(self, geo) -> dict:
-        raise NotImplementedError
+    @abstractmethod
+    def schema(self, geo) -> dict: ...
 
     def strings(self, value) -> list[str]:
         """The value as query-string values (for links and forms)."""
@@ -258,6 +261,9 @@ class Codes(Kind):
                     )
                 codes.append(code)
         return frozenset(codes) or None
+
+    def parse(self, raw, name, geo):
+        return self.parse_all([raw], name, geo)
 
     def schema(self, geo) -> dict:
         return {"type": "array", "items": {"type": "string", "enum": [c for c, _ in self.choices(geo)]}}

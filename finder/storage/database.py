@@ -21,6 +21,7 @@ PostgreSQL class translates both in one place), ``INSERT … RETURNING id`` for 
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from urllib.parse import urlsplit
 
@@ -86,29 +87,29 @@ def open_database(url: str, timeout: float = 30.0):
     return SQLiteDatabase(url, timeout)
 
 
-class Database:
+class Database(ABC):
     """What both backends share: applying the numbered migrations of ``schema`` under the writer lock."""
 
     dialect = ""  # "sqlite" or "postgresql"
     Error: tuple = (Unavailable,)
 
-    def transaction(self, timeout: float | None = None) -> AbstractContextManager:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def transaction(self, timeout: float | None = None) -> AbstractContextManager: ...
 
-    def _read_version(self, con) -> int:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _read_version(self, con) -> int: ...
 
-    def _write_version(self, con, number: int) -> None:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def _write_version(self, con, number: int) -> None: ...
 
     def ddl(self, statement: str) -> str:
         """A statement of ``schema`` (SQLite's dialect) as this backend reads it."""
         return statement
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (an optional hook: nothing to do by default)
         """Close the connections kept for reuse, if the backend keeps any."""
 
-    def _prepare(self) -> None:
+    def _prepare(self) -> None:  # noqa: B027 (an optional hook)
         """Whatever must exist before the first transaction (the SQLite file's folder)."""
 
     def schema_version(self) -> int:
@@ -150,5 +151,5 @@ class Database:
         except self.Error:
             return False
 
-    def connection(self, timeout: float | None = None) -> AbstractContextManager:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def connection(self, timeout: float | None = None) -> AbstractContextManager: ...
