@@ -10,6 +10,7 @@ GeoJSON data is [lon, lat]; Folium takes (lat, lon).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -158,9 +159,12 @@ def _style(feature: dict) -> dict:
     return {"fillColor": colour, "color": "#5b5b5b", "weight": 0.4, "fillOpacity": 0.75}
 
 
+# Folium evaluates this expression for every feature: the table of popup lines is built once per
+# page (kept on window under its key), not once per site.
 SITE_POPUP = """function (feature, layer) {
-    var p = feature.properties;
-    p.name = p.n; p.url = %s + p.u; p.lines = %s[p.g];
+    var p = feature.properties, kept = window.sproPopupLines || (window.sproPopupLines = {});
+    var lines = kept[%s] || (kept[%s] = %s);
+    p.name = p.n; p.url = %s + p.u; p.lines = lines[p.g];
     (%s)(feature, layer);
 }"""
 
@@ -181,11 +185,12 @@ def sites_layer(sites: list[Site], site_url, lines=None) -> folium.GeoJson:
         props = {"n": s.name, "u": url[len(common) :], "g": g}
         features.append({"type": "Feature", "geometry": point, "properties": props})
     table = _js([list(g) for g in groups])
+    key = _js(hashlib.sha1(table.encode()).hexdigest()[:12])
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Lieux d'accueil adaptés",
         point_to_layer=folium.JsCode(SITE_MARKER),
-        on_each_feature=folium.JsCode(SITE_POPUP % (_js(common), table, maps.ON_EACH_FEATURE)),
+        on_each_feature=folium.JsCode(SITE_POPUP % (key, key, table, _js(common), maps.ON_EACH_FEATURE)),
     )
 
 

@@ -28,6 +28,17 @@ COUNT_COMMUNES = """() => {
 }"""
 
 
+SITE_POPUPS = """() => {
+    const layers = [];
+    window.sproMapInstances[0].eachLayer(l => { if (l instanceof L.GeoJSON) { layers.push(l); } });
+    return layers[1].getLayers().map(l => {
+        const box = l.getPopup().getContent(), link = box.querySelector('a');
+        const lines = Array.from(box.querySelectorAll('div')).map(d => d.textContent);
+        return {href: link.href, lines: lines.length, lines_text: lines};
+    });
+}"""
+
+
 def test_choropleth_renders_and_exports_download(page, live_server, tmp_path):
     page.goto(live_server.url + "/couverture")
     page.select_option("#level", "2")
@@ -39,6 +50,10 @@ def test_choropleth_renders_and_exports_download(page, live_server, tmp_path):
     communes, sites = rendered["counts"]
     assert communes >= 4000 and sites > 500  # every commune polygon, then the matching sites
     assert rendered["fills"] >= 4  # several distance classes coloured
+    popups = page.evaluate(SITE_POPUPS)  # written compactly (shared lines, links without their common part)
+    assert len(popups) == sites and all(p["href"].startswith(live_server.url + "/lieux/") for p in popups)
+    assert all(p["lines"] == 2 and p["lines_text"][1].startswith("Pour qui : ") for p in popups)
+    assert len({p["href"] for p in popups}) == sites
     box = page.locator(".leaflet-overlay-pane canvas").first.bounding_box()
     assert box["width"] > 300 and box["height"] > 300
     assert page.console_errors == []
