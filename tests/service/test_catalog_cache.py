@@ -58,6 +58,9 @@ def test_a_catalog_read_back_answers_as_the_fresh_build(store, geo, tmp_path):
     assert read.dump() == built.dump()
     for name in FILTERS:  # every filter's column was written, none rebuilt from sites
         assert name in b.index._columns
+    for array in (b.index.lats, b.index.xyz, b.index.uv, b.index.id_rank):  # read in place from the map
+        assert not array.flags.writeable and not array.flags.owndata
+        assert array.ctypes.data % catalog_cache.ALIGN == 0
     rng = random.Random(7)
     communes = sorted(geo.communes)
     for c in CRITERIA:
